@@ -1,0 +1,75 @@
+# dutygraph: every target installs what it needs. `make help` lists them.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+STORE ?= .store/oxigraph
+HOST ?= 127.0.0.1
+PORT ?= 5000
+APT_PACKAGES := chromium chromium-driver virtuoso-opensource
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help install system assets store serve test lint docs bench fuzz loadtest clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(STAMPS)/venv: pyproject.toml | $(STAMPS)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMPS)/venv assets ## create .venv with dutygraph and everything it needs
+
+# Debian packages the tests drive: Chromium (browser tests) and Virtuoso (server tests).
+$(STAMPS)/system: | $(STAMPS)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	touch $@
+
+system: $(STAMPS)/system ## install the Debian packages the tests need (chromium, virtuoso)
+
+# Front-end libraries from npm, copied into the package's static folder (served by the app).
+$(STAMPS)/assets: $(wildcard package.json package-lock.json) | $(STAMPS)
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/copy-assets.mjs; fi
+	touch $@
+
+assets: $(STAMPS)/assets ## fetch the npm front-end assets (YASGUI, Cytoscape.js)
+
+store: install ## build the embedded store from ontology/ and data/
+	$(BIN)/dutygraph build --store $(STORE)
+
+serve: store ## build the store and serve the web view at http://127.0.0.1:5000
+	$(BIN)/dutygraph serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+test: install system docs ## the whole suite: unit, data, queries, shapes, servers, browser
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+lint: install ## ruff and mypy on src/
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+
+docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/ontology
+	@mkdir -p docs/ontology
+	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null
+
+bench: install system ## benchmark stores, queries, HTTP and validation; writes bench/report.md
+	$(BIN)/python -m dutygraph.bench --out bench
+
+fuzz: install ## the long property-based run (10,000+ inputs)
+	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/test_fuzz.py
+
+loadtest: install store ## bounded loopback load run against the production server
+	$(BIN)/python -m dutygraph.loadtest --store $(STORE) --out bench
+
+clean: ## remove the virtualenv, store and generated files
+	rm -rf $(VENV) $(STAMPS) .store node_modules docs/ontology test-artefacts

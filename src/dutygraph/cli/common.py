@@ -1,0 +1,37 @@
+"""Options shared by every subcommand that reads or writes a store."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from ..errors import InputError
+from ..store import Store, open_store
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("store")
+    group.add_argument("--store", metavar="PATH|URL|memory",
+                       help="embedded store folder, SPARQL query endpoint URL, or 'memory' "
+                            "(default: $DUTYGRAPH_STORE or .store/oxigraph)")
+    group.add_argument("--store-update", metavar="URL",
+                       help="SPARQL Update endpoint, where it differs ($DUTYGRAPH_STORE_UPDATE)")
+    group.add_argument("--store-graphs", metavar="URL",
+                       help="Graph Store Protocol endpoint, where it differs "
+                            "($DUTYGRAPH_STORE_GRAPHS)")
+
+
+def store_from(args: argparse.Namespace, *, read_only: bool = False) -> Store:
+    return open_store(args.store, update=args.store_update, graphs=args.store_graphs,
+                      read_only=read_only)
+
+
+def parse_date(value: str | None, parameter: str = "as_of") -> dt.date | None:
+    """A YYYY-MM-DD date, or InputError naming the parameter."""
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"'{value}' is not a date in the form YYYY-MM-DD",
+                         parameter=parameter) from exc
