@@ -60,7 +60,7 @@ lint: install ## ruff and mypy on src/
 
 docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/ontology
 	@mkdir -p docs/ontology
-	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null
+	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null 2>&1
 
 bench: install system ## benchmark stores, queries, HTTP and validation; writes bench/report.md
 	$(BIN)/python -m dutygraph.bench --out bench
