@@ -1,0 +1,221 @@
+"""What Bromley's May 2013 committee papers (seed 004) say, and what they do not say."""
+
+from __future__ import annotations
+
+from local_checks import ask, select
+from rdflib import Graph
+
+from dutygraph.namespaces import FN
+
+
+def test_bromleys_dcs_also_holds_adult_services_and_an_assurance_test_is_recorded(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK {
+          ?post a org:Post ; org:postIn la:bromley ;
+                org:role role:dcs, role:director-of-adult-social-services .
+          ?appt a dg:Appointment ; dg:post ?post ; org:member/foaf:name "Terry Parkin" .
+          ?test a dg:AssuranceTest ; dg:assures ?post ;
+                dg:carriedOutOn "2013-05-07"^^xsd:date ;
+                dg:repeatEvery "P1Y"^^xsd:duration ;
+                dg:basis gd:dcs-lmcs-2013-local-assurance .
+          FILTER NOT EXISTS { ?other org:role role:dcs . FILTER(?other != ?post) }
+        }""")
+
+
+def test_bromley_records_no_recipients_for_its_annual_report(bromley: Graph) -> None:
+    reports = select(bromley, """
+        SELECT ?r WHERE {
+          ?r a dg:LSCBAnnualReport ; dg:reportOf bromley:bscb ; dg:period "2011/12" ;
+             dg:periodEnd "2012-03-31"^^xsd:date .
+        }""")
+    assert len(reports) == 1
+    assert not ask(bromley, """
+        ASK {
+          ?r a dg:LSCBAnnualReport .
+          { ?anyone dg:receivesReport ?r } UNION { ?link dg:object ?r }
+        }""")
+    # What para 2.12 says about recipients is kept as a claim about the guidance.
+    assert ask(bromley, """
+        ASK { ?c a dg:Claim ; dg:citesProvision gd:wt2013-ch3-annual-report-recipients ;
+                 dg:locator "CSED 13001 para 2.12" . }""")
+
+
+def test_bromley_appendix_1_gives_evidence_for_serious_case_reviews(bromley: Graph) -> None:
+    rows = select(bromley, """
+        SELECT ?locator WHERE {
+          ?e a dg:Evidence ; dg:evidenceFor fn:reg5-1-e ; dg:evidencedBy bromley:bscb ;
+             dg:locator ?locator .
+          FILTER(STRSTARTS(?locator, "CSED 13001 Appendix 1"))
+        }""")
+    assert rows
+
+
+def test_bromley_appendix_1_gives_evidence_only_for_the_functions_it_covers(
+        bromley: Graph) -> None:
+    covered = {row[0] for row in select(bromley, "SELECT ?f WHERE { ?e dg:evidenceFor ?f }")}
+    assert covered == {FN[f] for f in ("reg5-1-a-i", "reg5-1-a-ii", "reg5-1-a-iii",
+                                       "reg5-1-a-iv", "reg5-1-a-v", "reg5-1-b", "reg5-1-c",
+                                       "reg5-1-e")}
+    for silent in ("reg5-1-a-vi", "reg5-1-d", "reg6-1-a", "reg6-1-b"):
+        assert FN[silent] not in covered
+
+
+def test_each_appendix_1_row_is_one_piece_of_evidence(bromley: Graph) -> None:
+    rows = select(bromley, """
+        SELECT ?locator (COUNT(DISTINCT ?e) AS ?n) WHERE {
+          ?e a dg:Evidence ; dg:locator ?locator .
+          FILTER(STRSTARTS(?locator, "CSED 13001 Appendix 1, row"))
+        } GROUP BY ?locator""")
+    assert sorted(str(r[0]) for r in rows) == [f"CSED 13001 Appendix 1, row {n}"
+                                                for n in range(1, 9)]
+    assert all(int(r[1]) == 1 for r in rows)
+
+
+def test_bromleys_board_has_an_independent_chair_who_also_chairs_quality_assurance(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK {
+          bromley:bscb a dg:LSCB ; dg:meetingsPerYear 4 ; dg:establishedBy la:bromley .
+          ?chair org:role role:lscb-chair ; org:postIn bromley:bscb ; dg:independent true .
+          [] a dg:Appointment ; dg:post ?chair ; org:member/foaf:name "Helen Davies" .
+          ?qa a dg:LSCBSubgroup ; org:subOrganizationOf bromley:bscb ; dg:meetingsPerYear 6 .
+          [] a dg:Link ; dg:subject bromley:bscb ; dg:relation dg:isChairedBy ; dg:object ?chair .
+          [] a dg:Link ; dg:subject ?qa ; dg:relation dg:isChairedBy ; dg:object ?chair .
+        }""")
+
+
+def test_bromleys_board_has_the_four_sub_committees_the_briefing_names(bromley: Graph) -> None:
+    labels = {str(r[0]) for r in select(bromley, """
+        SELECT ?label WHERE { ?s org:subOrganizationOf bromley:bscb ; rdfs:label ?label }""")}
+    assert labels == {"BSCB Quality Assurance and Performance Monitoring Committee",
+                      "BSCB Training Committee", "BSCB Education Sub-committee",
+                      "BSCB Health Sub-committee"}
+
+
+def test_bromleys_chair_is_held_to_account_by_the_chief_executive_as_working_together_says(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK {
+          [] a dg:Link ; dg:subject ?chair ; dg:relation dg:isAccountableTo ; dg:object ?ce ;
+             dg:basis gd:wt2013-ch3-chair-accountability ; dg:modality dg:Should ;
+             dg:locator "CSED 13001 para 2.10" .
+          ?chair org:role role:lscb-chair . ?ce org:role role:chief-executive .
+        }""")
+
+
+def test_bromleys_chair_informs_the_dcs_and_the_chief_executive_of_failings_without_answering_to_them(
+        bromley: Graph) -> None:
+    objects = {r[0] for r in select(bromley, """
+        SELECT ?role WHERE {
+          [] dg:subject ?chair ; dg:relation dg:informs ; dg:object ?post ;
+             dg:locator "CSED 13002 para 1 (reason for report)" .
+          ?chair org:role role:lscb-chair . ?post org:role ?role .
+        }""")}
+    assert {"dcs", "chief-executive"} <= {str(o).rsplit("/", 1)[1] for o in objects}
+
+
+def test_bromleys_dcs_is_supervised_by_the_chief_executive_and_scrutinised_by_both_committees(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK {
+          [] dg:subject ?dcs ; dg:relation dg:reportsTo ; dg:object ?ce ;
+             dg:basis gd:dcs-lmcs-2013-reporting-lines ; dg:locator "CSED 13002 para 3.6" .
+          ?dcs org:role role:dcs . ?ce org:role role:chief-executive .
+        }""")
+    committees = select(bromley, """
+        SELECT DISTINCT ?c WHERE {
+          [] dg:subject ?dcs ; dg:relation dg:isScrutinisedBy ; dg:object ?c .
+          ?dcs org:role role:dcs . ?c a dg:ScrutinyCommittee .
+        }""")
+    assert len(committees) == 2
+
+
+def test_bromleys_dcs_meets_both_portfolio_holders_weekly(bromley: Graph) -> None:
+    holders = select(bromley, """
+        SELECT DISTINCT ?ph WHERE {
+          [] dg:subject ?dcs ; dg:relation dg:reportsTo ; dg:object ?ph ;
+             dg:locator "CSED 13002 para 3.6" .
+          ?dcs org:role role:dcs . ?ph org:role role:elected-member .
+        }""")
+    assert len(holders) == 2
+
+
+def test_the_assurance_outcome_goes_to_the_chief_executive(bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK {
+          [] dg:subject ?ce ; dg:relation dg:receivesReport ; dg:object ?report ;
+             dg:locator "CSED 13002 recommendation 2.2" .
+          ?ce org:role role:chief-executive .
+          ?report dcterms:subject ?test . ?test a dg:AssuranceTest .
+        }""")
+
+
+def test_bromleys_scrutiny_committees_are_chaired_by_named_councillors(bromley: Graph) -> None:
+    chairs = {(str(r[0]), str(r[1])) for r in select(bromley, """
+        SELECT ?committee ?name WHERE {
+          ?post org:role role:scrutiny-chair ; org:postIn ?c .
+          ?c a dg:ScrutinyCommittee ; rdfs:label ?committee .
+          [] dg:post ?post ; org:member/foaf:name ?name .
+        }""")}
+    assert chairs == {
+        ("Care Services Policy Development and Scrutiny Committee, Bromley", "Judi Ellis"),
+        ("Education Policy Development and Scrutiny Committee, Bromley", "Nicholas Bennett"),
+    }
+
+
+def test_bromley_refers_to_a_lead_member_but_names_no_holder(bromley: Graph) -> None:
+    assert ask(bromley, "ASK { ?p org:role role:lead-member ; org:postIn la:bromley }")
+    assert not ask(bromley, """
+        ASK { ?p org:role role:lead-member . ?a dg:post ?p }""")
+
+
+def test_bromley_records_no_board_membership_because_the_text_lists_none(bromley: Graph) -> None:
+    assert not ask(bromley, """
+        ASK { ?m a org:Membership ; org:organization bromley:bscb .
+              FILTER NOT EXISTS { ?m a dg:Appointment } }""")
+    assert ask(bromley, """
+        ASK { [] a dg:Claim ; dg:locator "CSED 13001 para 2.15" ;
+                 dg:verification dg:Unverified . }""")
+
+
+def test_bromleys_section_13_partner_list_is_recorded_as_it_stands_and_marked_incomplete(
+        bromley: Graph) -> None:
+    kinds = {str(r[0]).rsplit("/", 1)[1] for r in select(bromley, """
+        SELECT ?k WHERE { ?c a dg:Claim ; dg:locator "CSED 13001 para 2.4" ;
+                             dg:basis pl:s13-3-2013-04-01 ; dg:includesPartnerKind ?k .
+                          ?c dg:verification dg:Uncertain . }""")}
+    assert kinds == {"police", "probation-provider", "youth-offending-team",
+                     "nhs-commissioning-board", "clinical-commissioning-group", "nhs-trust",
+                     "cafcass"}
+    assert ask(bromley, """
+        ASK { [] a dg:Claim ; dg:locator "CSED 13001 para 2.4" ;
+                 dg:claimText ?t ; dg:basis ?p .
+              FILTER(CONTAINS(?t, "Local Probation Trust"))
+              FILTER(?p = <http://www.legislation.gov.uk/id/ukpga/2004/31/section/13/3/cb>) }""")
+
+
+def test_bromleys_citation_of_the_2012_dcs_guidance_as_the_latest_is_contradicted(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK { [] a dg:Claim ; dg:citesProvision gd:dcs-lmcs-guidance-2012 ;
+                 dg:verification dg:Contradicted ;
+                 dg:contradictedBy gd:dcs-lmcs-guidance-2013 . }""")
+
+
+def test_bromleys_paragraph_14_citation_for_the_assurance_process_is_uncertain(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK { [] a dg:Claim ; dg:locator "CSED 13002 para 3.3" ;
+                 dg:basis gd:dcs-lmcs-2013-local-assurance ; dg:verification dg:Uncertain ;
+                 dg:claimText ?t . FILTER(CONTAINS(?t, "Paragraph 14")) }""")
+
+
+def test_agencies_presenting_to_scrutiny_are_not_recorded_as_board_members(
+        bromley: Graph) -> None:
+    assert ask(bromley, """
+        ASK { ?police dg:partnerKind pk:police .
+              ?ccg dg:partnerKind pk:clinical-commissioning-group . }""")
+    assert not ask(bromley, """
+        ASK { ?m org:organization bromley:bscb . { ?m org:member ?o } UNION { ?m dg:represents ?o }
+              ?o dg:partnerKind ?kind }""")
