@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from framework_sparql import Select
+from .framework_sparql import Select
 from rdflib import Graph, URIRef
 from rdflib.query import ResultRow
 

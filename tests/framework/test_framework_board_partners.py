@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from framework_sparql import IN_FORCE_ON_DAY, Select
+from .framework_sparql import IN_FORCE_ON_DAY, Select
 from rdflib import Graph
 
 from dutygraph.namespaces import DG, PK, PL

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from framework_sparql import IN_FORCE_ON_DAY, Select
+from .framework_sparql import IN_FORCE_ON_DAY, Select
 from rdflib import RDF, Graph, URIRef
 
 from dutygraph.namespaces import DG, DUTY, FN, LINK, ROLE

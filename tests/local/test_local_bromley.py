@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from local_checks import ask, select
+from .local_checks import ask, select
 from rdflib import Graph
 
 from dutygraph.namespaces import FN

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from local_checks import ask, select, subjects_of_type
+from .local_checks import ask, select, subjects_of_type
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, SKOS
 

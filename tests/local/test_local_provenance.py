@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from local_checks import (
+from .local_checks import (
     AUTHORITIES,
     XSD_DATE,
     dangling_local_iris,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from local_checks import ask, iri_subjects
+from .local_checks import ask, iri_subjects
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 

@@ -2,17 +2,33 @@
 never know which engine answers them.
 
 The default graph of every store is the union of its named graphs; each data file lands in
-exactly one named graph (see dutygraph.datasets).
+exactly one named graph (see dutygraph.datasets). Every write is atomic: readers see the old
+contents or the new, never a mixture, and a writer killed half-way leaves the old contents.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+# progress(fraction done 0..1, quads read so far): how long loads report where they are
+Progress = Callable[[float, int], None]
+
+
+class QuadSource(Protocol):
+    """What a write reads: quads streamed on demand (dutygraph.datasets.Source)."""
+
+    def quads(self, progress: Progress | None = None) -> Iterator[ox.Quad]: ...
+
+    def declared_graphs(self) -> set[URIRef]: ...
 
 
 @dataclass
@@ -29,6 +45,15 @@ class SelectResult:
         return len(self.rows)
 
 
+@dataclass
+class WriteResult:
+    """What a write did: the graphs it wrote and the quads in them."""
+
+    graphs: list[URIRef]
+    quads: int
+    location: str
+
+
 # Media types of SPARQL results, by what a client may ask for.
 SELECT_MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -41,6 +66,9 @@ GRAPH_MEDIA_TYPES = {
     "nt": "application/n-triples",
     "json-ld": "application/ld+json",
 }
+# Our named graphs all start with this; a remote server may hold others (Virtuoso's own).
+GRAPH_PREFIX = "https://w3id.org/dutygraph/graph/"
+TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class Store(ABC):
@@ -48,6 +76,9 @@ class Store(ABC):
 
     kind: str = "abstract"
     location: str = ""
+    #: seconds a query may run before QueryTimeout (None: no limit). Remote stores enforce it
+    #: on the HTTP request; the embedded store checks it between result rows.
+    timeout: float | None = None
 
     @abstractmethod
     def select(self, query: str) -> SelectResult:
@@ -71,19 +102,35 @@ class Store(ABC):
 
     @abstractmethod
     def graph_names(self) -> list[URIRef]:
-        """The named graphs in the store."""
+        """The named graphs in the store (non-empty ones), sorted."""
 
     @abstractmethod
     def export_graph(self, name: URIRef) -> Graph:
         """A copy of one named graph."""
 
     @abstractmethod
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph], *, drop_others: bool = False) -> None:
+    def write(self, source: QuadSource, *, drop_others: bool = False,
+              replace: Iterable[URIRef] = (), progress: Progress | None = None) -> WriteResult:
+        """Write the source's quads atomically.
+
+        drop_others: a rebuild; afterwards the store holds exactly the source's graphs.
+        Otherwise the graphs named in `replace` and those the source has quads in are
+        replaced (a graph in `replace` with no quads is removed) and every other graph kept.
+        The source is read before anything becomes visible: a malformed file raises
+        InputError and leaves the store as it was.
+        """
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph], *, drop_others: bool = False,
+                       progress: Progress | None = None) -> None:
         """Replace the named graphs given (and, with drop_others, remove every other graph),
         all at once: readers see either the old contents or the new, never a mixture."""
+        from ..datasets import Source  # datasets imports the store package
+
+        self.write(Source(graphs=graphs), drop_others=drop_others, replace=graphs.keys(),
+                   progress=progress)
 
     def triple_count(self) -> int:
-        result = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        result = self.select(TRIPLE_COUNT)
         return int(result.rows[0]["n"]) if result.rows else 0  # type: ignore[call-overload]
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -94,3 +141,25 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def graphs_to_replace(source: QuadSource, replace: Iterable[URIRef]) -> set[URIRef]:
+    return set(replace) | source.declared_graphs()
+
+
+def undeclared_graphs(source: QuadSource) -> bool:
+    """True when the source may put quads in graphs it cannot name before reading."""
+    return bool(getattr(source, "extra", None))
+
+
+def scan_graphs(source: QuadSource) -> set[URIRef]:
+    """Every graph the source has quads in (reads it once)."""
+    return {URIRef(q.graph_name.value) for q in source.quads()}  # type: ignore[union-attr]
+
+
+def affected_graphs(source: QuadSource, replace: Collection[URIRef]) -> set[URIRef]:
+    """The graphs a partial write replaces, reading the source first only if it must."""
+    names = graphs_to_replace(source, replace)
+    if undeclared_graphs(source):
+        names |= scan_graphs(source)
+    return names

@@ -21,7 +21,9 @@ def to_rdflib(term: object) -> Node:
         dt = term.datatype.value
         if dt == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        # normalize=False keeps the lexical form the store holds ("100" stays "100" for a
+        # double; rdflib would write "100.0"), so every store kind prints the same text.
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 

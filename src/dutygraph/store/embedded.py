@@ -1,19 +1,65 @@
 """The default store: Oxigraph on disk (pyoxigraph), persistent across restarts.
 
 Chosen over rdflib's memory store by measurement (make bench: bench/report.md).
+
+On disk the store is a folder of generations, each a complete Oxigraph database that is never
+changed once published, and a pointer file naming the current one:
+
+    STORE/dutygraph-current.json   {"current": "gen-…", "previous": "gen-…"}
+    STORE/gen-1732431123456-812/   the current generation (read-only from now on)
+    STORE/gen-1732431000000-777/   the previous one, kept for readers still on it
+    STORE/gen-…-901.building/      a write in progress (or left by a killed writer)
+    STORE/.dutygraph-write.lock    held (flock) by the one writer at a time
+
+A write (build or load) makes a new generation beside the current one: a rebuild bulk-loads
+into an empty folder; a load starts from a hard-linked checkpoint of the current generation
+(Oxigraph's backup), removes the graphs it replaces and bulk-loads the new ones. Only when the
+new generation is complete and flushed does os.replace switch the pointer, which is atomic, so
+a reader sees the old contents or the new and a writer killed at any moment (even SIGKILL)
+leaves the old generation current; the next writer deletes what it left.
+
+Readers open generations read-only, so any number of processes (a web server's workers, the
+CLI) can read while a writer works. Before each query a reader compares the pointer file's
+identity (inode, mtime, size) with the one it opened and reopens when it changed: a server
+serving from this store sees a rebuild from another process at its next query, with no restart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..errors import InputError, StoreError
-from .base import GRAPH_MEDIA_TYPES, SelectResult, Store
-from .convert import to_oxigraph, to_rdflib
+from ..errors import InputError, QueryTimeout, StoreError
+from .base import (
+    GRAPH_MEDIA_TYPES,
+    SELECT_MEDIA_TYPES,
+    Progress,
+    QuadSource,
+    SelectResult,
+    Store,
+    WriteResult,
+    affected_graphs,
+)
+from .convert import to_rdflib
+from .guard import check_read_query, names_dataset
+
+POINTER = "dutygraph-current.json"
+LOCK = ".dutygraph-write.lock"
+GENERATION = "gen-"
+BUILDING = ".building"
+WRITER_WAIT = float(os.environ.get("DUTYGRAPH_WRITER_WAIT", "600"))  # seconds
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -25,45 +71,217 @@ _GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
 }
-_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-          "csv": "text/csv", "tsv": "text/tab-separated-values"}
+
+
+@dataclass
+class Pointer:
+    current: str | None = None
+    previous: str | None = None
+
+
+def read_pointer(root: Path) -> Pointer:
+    try:
+        data = json.loads((root / POINTER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Pointer()
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"cannot read {root / POINTER}: {exc}") from exc
+    current, previous = data.get("current"), data.get("previous")
+    for name in (current, previous):
+        if name is not None and (not isinstance(name, str) or not name.startswith(GENERATION)
+                                 or "/" in name):
+            raise StoreError(f"{root / POINTER} names '{name}', not a generation folder")
+    return Pointer(current, previous)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _publish(root: Path, current: str, previous: str | None) -> None:
+    """Switch the pointer to a complete generation: the one atomic step of every write."""
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump({"current": current, "previous": previous,
+                   "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / POINTER)
+    _fsync_dir(root)
+
+
+def _is_plain_oxigraph(root: Path) -> bool:
+    """A folder Oxigraph itself made (e.g. `oxigraph load`), without our generations."""
+    return (root / "CURRENT").is_file() and any(root.glob("MANIFEST-*"))
+
+
+def _ours(name: str) -> bool:
+    return (name.startswith(GENERATION) or name in (POINTER, LOCK)
+            or (name.startswith(f".{POINTER}.") and name.endswith(".tmp")))
+
+
+@contextlib.contextmanager
+def _writer_lock(root: Path, wait: float = WRITER_WAIT) -> Iterator[None]:
+    """One writer at a time per store folder; the lock dies with its process (flock)."""
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"another dutygraph build or load has been writing to "
+                                     f"{root} for over {wait:.0f} s; try again later") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class _Counting:
+    """Pass quads through to the bulk loader, counting them and noting their graphs."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self._quads = quads
+        self.count = 0
+        self.graphs: set[str] = set()
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        last = ""
+        for quad in self._quads:
+            graph = quad.graph_name.value  # type: ignore[union-attr]
+            if graph != last:
+                last = graph
+                self.graphs.add(graph)
+            self.count += 1
+            yield quad
 
 
 class EmbeddedStore(Store):
     kind = "embedded"
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        """Open (creating if needed) an Oxigraph store in a folder; path None gives an
-        in-memory Oxigraph store (used by benchmarks and tests)."""
-        self.location = str(path) if path else "oxigraph-memory"
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 timeout: float | None = None) -> None:
+        """Open the store in a folder (created by the first write); path None gives an
+        in-memory Oxigraph store (benchmarks and tests). read_only refuses writes and
+        requires the store to exist."""
+        self.timeout = timeout
+        self._read_only = read_only
+        self._lock = threading.Lock()
+        self._key: tuple[int, int, int] | None = None
+        self._legacy = False
+        if path is None:
+            self.location = "oxigraph-memory"
+            self._root: Path | None = None
+            self._store = ox.Store()
+            return
+        self._root = Path(path)
+        self.location = str(path)
+        root = self._root
+        if not root.exists():
+            if read_only:
+                raise StoreError(f"no store at {root}: run `dutygraph build` first")
+        elif not root.is_dir():
+            raise StoreError(f"{root} is not a folder")
+        elif not (root / POINTER).exists():
+            if _is_plain_oxigraph(root):
+                self._legacy = True  # readable; writes refused (see write)
+            elif any(not _ours(p.name) for p in root.iterdir()):
+                raise StoreError(f"{root} is not a dutygraph store (it holds other files); "
+                                 "give an empty or new folder")
+        self._store = self._open()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _pointer_key(self) -> tuple[int, int, int] | None:
+        assert self._root is not None
         try:
-            if path is None:
-                self._store = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(str(path))
-            else:
-                Path(path).mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+            st = os.stat(self._root / POINTER)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _open(self) -> ox.Store:
+        """A read-only handle on the current generation (an empty store if there is none)."""
+        root = self._root
+        assert root is not None
+        try:
+            if self._legacy:
+                return ox.Store.read_only(str(root))
+            last: Exception | None = None
+            for _ in range(10):
+                self._key = self._pointer_key()
+                current = read_pointer(root).current if root.exists() else None
+                if current is None:
+                    return ox.Store()
+                try:
+                    return ox.Store.read_only(str(root / current))
+                except OSError as exc:  # removed between reading the pointer and opening it
+                    last = exc
+                    time.sleep(0.05)
+            raise StoreError(f"cannot open the store at {root}: {last}")
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {root}: {exc}") from exc
+
+    def _current(self) -> ox.Store:
+        """The handle to query, reopened when another process published a new generation."""
+        if self._root is None or self._legacy:
+            return self._store
+        if self._pointer_key() != self._key:
+            with self._lock:
+                if self._pointer_key() != self._key:
+                    self._store = self._open()
+        return self._store
+
+    def generation_path(self) -> Path | None:
+        """The folder of the current generation: a plain Oxigraph database, which
+        `oxigraph serve-read-only --location` can serve as it is."""
+        if self._root is None:
+            return None
+        if self._legacy:
+            return self._root
+        current = read_pointer(self._root).current
+        return self._root / current if current else None
 
     @property
     def oxigraph(self) -> ox.Store:
-        return self._store
+        return self._current()
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
+        check_read_query(query)
+        # A query with FROM / FROM NAMED chooses its own dataset (among the store's graphs;
+        # Oxigraph never fetches); otherwise the default graph is the union.
+        union = not names_dataset(query)
         try:
-            return self._store.query(query, use_default_graph_as_union=True)
+            return self._current().query(query, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.location}: the query failed: {exc}") from exc
+
+    def _deadline(self) -> float | None:
+        return time.monotonic() + self.timeout if self.timeout else None
+
+    def _check(self, deadline: float | None, n: int) -> None:
+        if deadline is not None and n % 256 == 0 and time.monotonic() > deadline:
+            raise QueryTimeout(f"{self.location}: the query ran past its limit of "
+                               f"{self.timeout:g} s")
 
     def select(self, query: str) -> SelectResult:
+        deadline = self._deadline()
         solutions = self._query(query)
         if not isinstance(solutions, ox.QuerySolutions):
             raise InputError("not a SELECT query", parameter="query")
         variables = [v.value for v in solutions.variables]
         rows = []
-        for solution in solutions:
+        for n, solution in enumerate(solutions):
+            self._check(deadline, n)
             row = {}
             for v in variables:
                 value = solution[v]
@@ -73,11 +291,19 @@ class EmbeddedStore(Store):
         return SelectResult(variables, rows)
 
     def ask(self, query: str) -> bool:
-        return bool(self._query(query))
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise InputError("not an ASK query", parameter="query")
+        return bool(result)
 
     def construct(self, query: str) -> Graph:
+        deadline = self._deadline()
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise InputError("not a CONSTRUCT or DESCRIBE query", parameter="query")
         graph = Graph()
-        for triple in self._query(query):
+        for n, triple in enumerate(result):
+            self._check(deadline, n)
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                        to_rdflib(triple.object)))
         return graph
@@ -85,8 +311,14 @@ class EmbeddedStore(Store):
     def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
         result = self._query(query)
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            if result_format not in _RESULT_FORMATS:
+                raise InputError(f"'{result_format}' is not a result format for SELECT or ASK",
+                                 parameter="format")
             body = result.serialize(format=_RESULT_FORMATS[result_format])
-            return bytes(body or b""), _MEDIA[result_format]
+            return bytes(body or b""), SELECT_MEDIA_TYPES[result_format]
+        if result_format not in GRAPH_MEDIA_TYPES:
+            raise InputError(f"'{result_format}' is not a format for CONSTRUCT or DESCRIBE",
+                             parameter="format")
         if result_format in _GRAPH_FORMATS:
             body = ox.serialize(result, format=_GRAPH_FORMATS[result_format])
             return bytes(body or b""), GRAPH_MEDIA_TYPES[result_format]
@@ -98,31 +330,91 @@ class EmbeddedStore(Store):
             GRAPH_MEDIA_TYPES[result_format]
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self._store.named_graphs()
+        return sorted(URIRef(g.value) for g in self._current().named_graphs()
                       if isinstance(g, ox.NamedNode))
 
     def export_graph(self, name: URIRef) -> Graph:
         graph = Graph()
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+        for quad in self._current().quads_for_pattern(None, None, None,
+                                                      ox.NamedNode(str(name))):
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                        to_rdflib(quad.object)))
         return graph
 
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph], *, drop_others: bool = False) -> None:
-        # One SPARQL Update is one Oxigraph transaction: readers see old or new, never both.
-        names = set(graphs)
-        drops = [f"DROP SILENT GRAPH <{name}>" for name in names]
-        if drop_others:
-            drops += [f"DROP SILENT GRAPH <{g}>" for g in self.graph_names() if g not in names]
-        parts = drops[:]
-        for name, graph in graphs.items():
-            triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-                       for s, p, o in graph]
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-            if data:
-                parts.append(f"INSERT DATA {{ GRAPH <{name}> {{ {data.decode()} }} }}")
-        if parts:
-            self._store.update(" ;\n".join(parts))
+    # --- writing -------------------------------------------------------------------------
+
+    def write(self, source: QuadSource, *, drop_others: bool = False,
+              replace: Iterable[URIRef] = (), progress: Progress | None = None) -> WriteResult:
+        if self._read_only:
+            raise StoreError(f"{self.location} was opened read-only")
+        if self._legacy:
+            raise StoreError(f"{self.location} is a plain Oxigraph database, not a dutygraph "
+                             "store; build into a new folder instead")
+        names = None if drop_others else affected_graphs(source, list(replace))
+        if self._root is None:
+            return self._write_in_memory(source, names, progress)
+        root = self._root
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store at {root}: {exc}") from exc
+        with _writer_lock(root):
+            for stale in root.glob(f"{GENERATION}*{BUILDING}"):
+                shutil.rmtree(stale, ignore_errors=True)  # left by a writer that was killed
+            pointer = read_pointer(root)
+            building = root / f"{GENERATION}{time.time_ns()}-{os.getpid()}{BUILDING}"
+            counted = _Counting(source.quads(progress))
+            try:
+                if names is None or pointer.current is None:
+                    writer = ox.Store(str(building))
+                else:
+                    ox.Store.read_only(str(root / pointer.current)).backup(str(building))
+                    writer = ox.Store(str(building))
+                    for name in names:
+                        writer.remove_graph(ox.NamedNode(str(name)))
+                writer.bulk_extend(counted)
+                writer.flush()
+                del writer
+                gc.collect()  # close the database before it is published
+                if names is not None:
+                    stray = {g for g in counted.graphs if URIRef(g) not in names}
+                    if stray:
+                        raise StoreError(f"the source wrote graphs it did not declare: "
+                                         f"{sorted(stray)}")
+                final = root / building.name[: -len(BUILDING)]
+                os.rename(building, final)
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            _publish(root, final.name, previous=pointer.current)
+            keep = {final.name, pointer.current}
+            for old in root.glob(f"{GENERATION}*"):
+                if old.name not in keep and not old.name.endswith(BUILDING):
+                    shutil.rmtree(old, ignore_errors=True)
+        with self._lock:
+            self._store = self._open()
+        written = sorted(URIRef(g) for g in counted.graphs) if names is None \
+            else sorted(names)
+        return WriteResult(written, counted.count, self.location)
+
+    def _write_in_memory(self, source: QuadSource, names: set[URIRef] | None,
+                         progress: Progress | None) -> WriteResult:
+        """Copy-on-write for the in-memory store: readers keep the old object until the
+        new one is complete."""
+        fresh = ox.Store()
+        if names is not None:
+            kept = {ox.NamedNode(str(n)) for n in names}
+            fresh.bulk_extend(q for q in self._store if q.graph_name not in kept)
+        counted = _Counting(source.quads(progress))
+        fresh.bulk_extend(counted)
+        with self._lock:
+            self._store = fresh
+        written = sorted(URIRef(g) for g in counted.graphs) if names is None else sorted(names)
+        return WriteResult(written, counted.count, self.location)
 
     def close(self) -> None:
-        self._store.flush() if hasattr(self._store, "flush") else None
+        """Forget the handle; a later query reopens the current generation."""
+        if self._root is not None and not self._legacy:
+            with self._lock:
+                self._store = ox.Store()
+                self._key = (-1, -1, -1)

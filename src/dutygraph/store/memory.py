@@ -1,14 +1,32 @@
-"""rdflib's in-memory store: for tests and tiny data, and the reference the others must match."""
+"""rdflib's in-memory store: for tests and tiny data.
+
+Its answers are made to match the embedded store's term for term: data goes in through an
+in-memory Oxigraph store (so literals are held in Oxigraph's canonical spelling) and every
+literal that comes out is rewritten in that spelling (rdflib computes "100.0" where Oxigraph
+writes "100"). Writes build a new rdflib Dataset and swap it in, so readers never see a
+half-written one.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable
 
+import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 
-from ..errors import InputError
-from .base import GRAPH_MEDIA_TYPES, SELECT_MEDIA_TYPES, SelectResult, Store
+from ..errors import InputError, StoreError
+from .base import Progress, QuadSource, SelectResult, Store, WriteResult, affected_graphs
+from .canonical import canonical_term
+from .convert import to_rdflib
+from .guard import check_read_query
+from .results import serialize_graph, serialize_select
+
+# rdflib would fetch a FROM graph it does not hold from the web; dutygraph never fetches.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+_DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 
 class MemoryStore(Store):
@@ -17,71 +35,87 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self.location = "memory"
         self._dataset = Dataset(default_union=True)
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # serialises writers; readers use a snapshot
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
+        form = check_read_query(query)
+        dataset = self._dataset
         try:
-            with self._lock:
-                return self._dataset.query(query)
+            return form, dataset.query(query)
         except Exception as exc:
             if type(exc).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
-            raise
+            raise StoreError(f"memory store: the query failed: {exc}") from exc
 
     def select(self, query: str) -> SelectResult:
-        result = self._query(query)
+        form, result = self._query(query)
+        if form != "SELECT":
+            raise InputError("not a SELECT query", parameter="query")
         variables = [str(v) for v in (result.vars or [])]
         rows = []
         for row in result:
-            rows.append({v: row[v] for v in variables if row[v] is not None})
+            rows.append({v: canonical_term(row[v]) for v in variables if row[v] is not None})
         return SelectResult(variables, rows)
 
     def ask(self, query: str) -> bool:
-        return bool(self._query(query).askAnswer)
+        form, result = self._query(query)
+        if form != "ASK":
+            raise InputError("not an ASK query", parameter="query")
+        return bool(result.askAnswer)
 
     def construct(self, query: str) -> Graph:
-        result = self._query(query)
+        form, result = self._query(query)
+        if form not in ("CONSTRUCT", "DESCRIBE"):
+            raise InputError("not a CONSTRUCT or DESCRIBE query", parameter="query")
         graph = Graph()
-        for triple in result:
-            graph.add(triple)
+        for s, p, o in result:
+            graph.add((s, p, canonical_term(o)))
         return graph
 
     def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        result = self._query(query)
-        if result.type in ("SELECT", "ASK"):
-            media = SELECT_MEDIA_TYPES[result_format]
-            body = result.serialize(format=result_format)
-        else:
-            media = GRAPH_MEDIA_TYPES[result_format]
-            graph = Graph()
-            for triple in result:
-                graph.add(triple)
-            body = graph.serialize(format=result_format, encoding="utf-8")
-        return (body if isinstance(body, bytes) else str(body).encode()), media
+        form = check_read_query(query)
+        if form == "SELECT":
+            return serialize_select(self.select(query), result_format)
+        if form == "ASK":
+            return serialize_select(self.ask(query), result_format)
+        return serialize_graph(self.construct(query), result_format)
 
     def graph_names(self) -> list[URIRef]:
-        with self._lock:
-            return sorted(
-                URIRef(g.identifier) for g in self._dataset.graphs()
-                if isinstance(g.identifier, URIRef) and len(g)
-                and str(g.identifier) != "urn:x-rdflib:default"
-            )
+        dataset = self._dataset
+        return sorted(
+            URIRef(g.identifier) for g in dataset.graphs()
+            if isinstance(g.identifier, URIRef) and len(g)
+            and str(g.identifier) != _DEFAULT_GRAPH
+        )
 
     def export_graph(self, name: URIRef) -> Graph:
         graph = Graph()
-        with self._lock:
-            for triple in self._dataset.graph(name):
-                graph.add(triple)
+        for triple in self._dataset.graph(name):
+            graph.add(triple)
         return graph
 
-    def replace_graphs(self, graphs: Mapping[URIRef, Graph], *, drop_others: bool = False) -> None:
+    def write(self, source: QuadSource, *, drop_others: bool = False,
+              replace: Iterable[URIRef] = (), progress: Progress | None = None) -> WriteResult:
+        names = None if drop_others else affected_graphs(source, list(replace))
+        staging = ox.Store()  # canonical spelling of literals, as the embedded store holds
+        staging.bulk_extend(source.quads(progress))
         with self._lock:
-            if drop_others:
+            old = self._dataset
+            fresh = Dataset(default_union=True)
+            if names is not None:
                 for name in self.graph_names():
-                    if name not in graphs:
-                        self._dataset.remove_graph(self._dataset.graph(name))
-            for name, graph in graphs.items():
-                target = self._dataset.graph(name)
-                target.remove((None, None, None))
-                for triple in graph:
-                    target.add(triple)
+                    if name not in names:
+                        target = fresh.graph(name)
+                        for triple in old.graph(name):
+                            target.add(triple)
+            written: set[URIRef] = set()
+            count = 0
+            for quad in staging:
+                name = URIRef(quad.graph_name.value)  # type: ignore[union-attr]
+                written.add(name)
+                fresh.graph(name).add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                                       to_rdflib(quad.object)))
+                count += 1
+            self._dataset = fresh
+        graphs = sorted(written) if names is None else sorted(names)
+        return WriteResult(graphs, count, self.location)

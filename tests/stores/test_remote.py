@@ -1,0 +1,290 @@
+"""A remote SPARQL server as the store: errors that name the URL (never the password),
+timeouts, loading with and without a Graph Store endpoint, and a rebuild that readers never
+see half done."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from dutygraph.datasets import Source
+from dutygraph.errors import InputError, QueryTimeout, StoreError
+from dutygraph.store import open_store
+from dutygraph.store.base import GRAPH_PREFIX
+from dutygraph.store.remote import (
+    STAGING_PREFIX,
+    RemoteStore,
+    _guess_update_url,
+    split_credentials,
+)
+
+from .conftest import SERVER_MARKS, remote_store
+from .servers import Server, free_port
+
+DUTYGRAPH = str(Path(sys.executable).parent / "dutygraph")
+A, B = URIRef(GRAPH_PREFIX + "test/a"), URIRef(GRAPH_PREFIX + "test/b")
+SERVERS = [pytest.param("oxigraph", marks=SERVER_MARKS),
+           pytest.param("virtuoso", marks=SERVER_MARKS)]
+
+
+def graph_with(n: int, tag: str) -> Graph:
+    data = "\n".join(f"<http://example.org/{tag}/{i}> <http://example.org/p> {i} ."
+                     for i in range(n))
+    return Graph().parse(data=data, format="turtle")
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> Server:
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+# --- without a server ---------------------------------------------------------------------
+
+def test_the_update_url_is_guessed_beside_a_query_url_and_kept_for_others() -> None:
+    assert _guess_update_url("http://h:7878/query") == "http://h:7878/update"
+    assert _guess_update_url("http://h/fuseki/ds/query") == "http://h/fuseki/ds/update"
+    assert _guess_update_url("http://h:8890/sparql") == "http://h:8890/sparql"
+
+
+def test_credentials_in_a_url_are_taken_out_of_it() -> None:
+    url, user, password = split_credentials("http://dba:s%40cret@127.0.0.1:8890/sparql")
+    assert (url, user, password) == ("http://127.0.0.1:8890/sparql", "dba", "s@cret")
+    store = RemoteStore("http://dba:s%40cret@127.0.0.1:8890/sparql")
+    assert "cret" not in repr(store) and "cret" not in store.location
+
+
+def test_a_server_that_is_down_gives_a_store_error_naming_the_url() -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    store = RemoteStore(url, timeout=5)
+    started = time.monotonic()
+    with pytest.raises(StoreError) as caught:
+        store.select("SELECT * WHERE { ?s ?p ?o }")
+    assert url in str(caught.value) and "refused" in str(caught.value)
+    assert time.monotonic() - started < 5  # refused at once, not after the query timeout
+    with pytest.raises(StoreError, match=url.replace("/sparql", "")):
+        store.replace_graphs({A: graph_with(1, "a")})
+
+
+@contextlib.contextmanager
+def silent_server() -> Iterator[str]:
+    """Accepts connections and never answers: a server that hangs."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        sock.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                conn, _ = sock.accept()
+                held.append(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        sock.close()
+
+
+def test_a_server_that_does_not_answer_times_out_with_the_url_named() -> None:
+    with silent_server() as url:
+        store = RemoteStore(url, timeout=0.5)
+        with pytest.raises(QueryTimeout) as caught:
+            store.ask("ASK { ?s ?p ?o }")
+        assert url in str(caught.value) and "0.5 s" in str(caught.value)
+
+
+def test_a_server_that_cannot_be_connected_to_fails_after_the_connect_timeout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(address: object, timeout: float, *args: object) -> socket.socket:
+        assert timeout == 0.25  # the connect timeout, not the query timeout
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    store = RemoteStore("http://192.0.2.1:8890/sparql", timeout=30, connect_timeout=0.25)
+    with pytest.raises(StoreError) as caught:
+        store.select("SELECT * WHERE { ?s ?p ?o }")
+    assert not isinstance(caught.value, QueryTimeout)
+    assert "http://192.0.2.1:8890/sparql" in str(caught.value)
+    assert "no connection within 0.25 s" in str(caught.value)
+
+
+def test_the_timeouts_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUTYGRAPH_STORE_TIMEOUT", "2.5")
+    monkeypatch.setenv("DUTYGRAPH_STORE_CONNECT_TIMEOUT", "0.25")
+    store = open_store("http://127.0.0.1:1/sparql")
+    assert isinstance(store, RemoteStore)
+    assert (store.timeout, store.connect_timeout) == (2.5, 0.25)
+    monkeypatch.setenv("DUTYGRAPH_STORE_TIMEOUT", "soon")
+    with pytest.raises(InputError, match="DUTYGRAPH_STORE_TIMEOUT"):
+        open_store("http://127.0.0.1:1/sparql")
+
+
+# --- against real servers -----------------------------------------------------------------
+
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_loading_without_a_graph_store_endpoint_uses_sparql_update(
+        server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dutygraph.store.remote.INSERT_CHUNK", 7)  # several requests per graph
+    store = RemoteStore(server.query, update=server.update, user=server.user,
+                        password=server.password)
+    store.replace_graphs({A: graph_with(20, "a"), B: graph_with(3, "b")}, drop_others=True)
+    assert store.graph_names() == [A, B]
+    assert store.triple_count() == 23
+    assert len(store.export_graph(A)) == 20
+
+
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_a_reader_never_sees_a_rebuild_half_done(server: Server) -> None:
+    writer = remote_store(server)
+    first = {A: graph_with(300, "a"), B: graph_with(300, "b")}
+    second = {A: graph_with(500, "a2"), B: graph_with(100, "b2")}
+    writer.replace_graphs(first, drop_others=True)
+    states = {"first": {str(A): 300, str(B): 300}, "second": {str(A): 500, str(B): 100}}
+    reader = RemoteStore(server.query, dataset="server")
+    query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+             f'FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }} GROUP BY ?g')
+    seen: list[dict[str, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            rows = reader.select(query).rows
+            seen.append({str(r["g"]): int(r["n"]) for r in rows})  # type: ignore[call-overload]
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    try:
+        for i in range(6):
+            writer.replace_graphs(second if i % 2 == 0 else first, drop_others=True)
+    finally:
+        stop.set()
+        thread.join(60)
+    mixtures = [s for s in seen if s not in states.values()]
+    assert seen and not mixtures, f"{len(mixtures)} of {len(seen)} reads saw {mixtures[:3]}"
+    assert all(state in seen for state in states.values()), "the reader saw only one state"
+    # no temporary graph is left behind, and none was ever visible as a dutygraph graph
+    assert not [g for g in writer._staging_graphs()]
+
+
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_leftovers_of_a_killed_remote_writer_are_dropped_by_the_next_write(
+        server: Server) -> None:
+    store = remote_store(server)
+    old = f"{STAGING_PREFIX}{int(time.time()) - 7200}-dead-0"
+    recent = f"{STAGING_PREFIX}{int(time.time())}-busy-0"
+    store.update(f"INSERT DATA {{ GRAPH <{old}> {{ <http://a> <http://b> 1 }} "
+                 f"GRAPH <{recent}> {{ <http://a> <http://b> 2 }} }}")
+    store.replace_graphs({A: graph_with(2, "a")}, drop_others=True)
+    left = store._staging_graphs()
+    assert old not in left
+    assert recent in left  # another writer may still be using it
+    store.update(f"DROP SILENT GRAPH <{recent}>")
+
+
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_a_malformed_source_never_touches_the_server(server: Server, tmp_path: Path) -> None:
+    from dutygraph.datasets import DataFile
+
+    store = remote_store(server)
+    store.replace_graphs({A: graph_with(2, "a")}, drop_others=True)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://example.org/a> <http://example.org/p> 1 .\n<http://x> .\n")
+    with pytest.raises(InputError, match=r"bad\.ttl"):
+        store.write(Source([DataFile(bad, B)]), drop_others=True)
+    assert store.graph_names() == [A]
+    assert store._staging_graphs() == []
+
+
+def test_wrong_credentials_are_reported_without_the_password(
+        virtuoso: Server, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "wrong-" + (virtuoso.password or "")[::-1]
+    store = RemoteStore(virtuoso.query, update=virtuoso.update, graphs=virtuoso.graphs,
+                        user="dba", password=wrong)
+    with pytest.raises(StoreError) as caught:
+        store.replace_graphs({A: graph_with(1, "a")}, drop_others=True)
+    assert "401" in str(caught.value) and virtuoso.graphs in str(caught.value)
+    # the right password works, and neither shows up anywhere
+    good = remote_store(virtuoso)
+    good.replace_graphs({A: graph_with(1, "a")}, drop_others=True)
+    good.select("SELECT * WHERE { ?s ?p ?o }")
+    texts = [str(caught.value), repr(store), repr(good), caplog.text]
+    for secret in (wrong, virtuoso.password or "unset"):
+        assert not [t for t in texts if secret in t]
+
+
+def test_the_command_line_never_prints_the_password(virtuoso: Server, tmp_path: Path) -> None:
+    password = virtuoso.password or ""
+    env = {**os.environ, **virtuoso.env(), "DUTYGRAPH_STORE_PASSWORD": "not-" + password}
+    env.pop("DUTYGRAPH_HOME", None)
+    failed = subprocess.run([DUTYGRAPH, "build"], env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert failed.returncode == 3, failed.stderr
+    assert virtuoso.graphs in failed.stderr and "401" in failed.stderr
+    # credentials given in the URL instead
+    url = virtuoso.update.replace("http://", f"http://dba:{password}@")
+    env = {**os.environ, **virtuoso.env(), "DUTYGRAPH_STORE_UPDATE": url}
+    env.pop("DUTYGRAPH_STORE_PASSWORD")
+    env.pop("DUTYGRAPH_STORE_USER")
+    ok = subprocess.run([DUTYGRAPH, "build", "--progress"], env=env, capture_output=True,
+                        text=True, timeout=300, check=False)
+    assert ok.returncode == 0, ok.stderr.replace(password, "***")
+    for output in (failed.stdout, failed.stderr, ok.stdout, ok.stderr):
+        assert password not in output and ("not-" + password) not in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_a_remote_build_killed_while_uploading_leaves_the_old_graphs(
+        server: Server, tmp_path: Path) -> None:
+    from .test_kill import synthetic_arrangements
+
+    store = remote_store(server)
+    store.replace_graphs({A: graph_with(50, "a")}, drop_others=True)
+    before = {str(g): len(store.export_graph(g)) for g in store.graph_names()}
+    big = tmp_path / "synthetic.ttl"
+    synthetic_arrangements(big, [f"synth-{i}" for i in range(30)], 300)
+    env = {**os.environ, **server.env()}
+    seed = random.randrange(1 << 30)
+    process = subprocess.Popen([DUTYGRAPH, "build", "--with", str(big)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not store._staging_graphs() and process.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(random.Random(seed).uniform(0, 0.3))
+        uploading = process.poll() is None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(60)
+    after = {str(g): len(store.export_graph(g)) for g in store._fresh_graph_names()}
+    if uploading and len(after) == 1:
+        assert after == before, f"seed {seed}"
+    else:  # it had already swapped: then the new graphs are all there
+        assert len(after) > 30 and str(A) not in after, f"seed {seed}"
+    for leftover in store._staging_graphs():  # what the killed writer left
+        store.update(f"DROP SILENT GRAPH <{leftover}>")
