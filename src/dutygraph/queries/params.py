@@ -1,0 +1,181 @@
+"""Checking parameters and turning them into typed terms, resolving labels to IRIs.
+
+Every value is checked before any query runs: an IRI must parse (no spaces or <>"{}|^`\\),
+a date must be YYYY-MM-DD, text is a plain literal. An IRI parameter may instead be given as
+a label ("Bromley", "Director of Children's Services"), matched case-insensitively against
+rdfs:label, skos:prefLabel, skos:altLabel and dg:citationLabel of things of the right kind;
+an exact match wins over a partial one, and several matches are an error listing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ..errors import InputError
+from ..namespaces import PREFIXES, sparql_prefixes
+from ..store import Store
+from .binding import values_block
+from .catalogue import NamedQuery, Param
+
+MAX_TEXT = 500
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_BAD_IRI_CHARS = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)} | {"\x7f"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+def looks_like_iri(value: str) -> bool:
+    """Whether a value is meant as an IRI (or a known prefixed name) rather than a label."""
+    return bool(_SCHEME.match(value)) and not any(ch.isspace() for ch in value)
+
+
+def expand_prefixed(value: str) -> str:
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIXES and not local.startswith("//"):
+        return str(PREFIXES[prefix]) + local
+    return value
+
+
+def parse_iri(value: str, parameter: str) -> URIRef:
+    iri = expand_prefixed(value.strip())
+    bad = sorted({ch for ch in iri if ch in _BAD_IRI_CHARS})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        raise InputError(f"'{value}' is not a valid IRI (it contains {shown})",
+                         parameter=parameter)
+    if not _SCHEME.match(iri) or iri.endswith(":"):
+        raise InputError(f"'{value}' is not an absolute IRI", parameter=parameter)
+    return URIRef(iri)
+
+
+def parse_date(value: str, parameter: str) -> Literal:
+    text = value.strip()
+    try:
+        if not _DATE.match(text):
+            raise ValueError(text)
+        day = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"'{value}' is not a date in the form YYYY-MM-DD",
+                         parameter=parameter) from exc
+    return Literal(day.isoformat(), datatype=XSD.date)
+
+
+def parse_text(value: str, parameter: str) -> Literal:
+    text = value.strip()
+    if not text:
+        raise InputError("the text is empty", parameter=parameter)
+    if len(text) > MAX_TEXT:
+        raise InputError(f"the text is longer than {MAX_TEXT} characters", parameter=parameter)
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        raise InputError("the text contains control characters", parameter=parameter)
+    if _CODEPOINT_ESCAPE.search(text):
+        # SPARQL processes \uXXXX escapes before parsing; refusing them keeps any value
+        # from turning into a quote once it is in the query text.
+        raise InputError("the text contains a \\u or \\U escape sequence",
+                         parameter=parameter)
+    return Literal(text)
+
+
+def check(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]:
+    """Unknown and missing parameters, before anything is looked up or run."""
+    known = {p.name for p in query.params}
+    for name in params:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise InputError(f"unknown parameter for query '{query.name}' "
+                             f"(it takes: {listed})", parameter=name)
+    given = {k: v for k, v in params.items() if v is not None and str(v).strip() != ""}
+    for p in query.params:
+        if p.required and p.name not in given:
+            raise InputError(f"required by query '{query.name}' ({p.description})",
+                             parameter=p.name)
+    for name, value in given.items():
+        if not isinstance(value, str):
+            raise InputError(f"expected text, got {type(value).__name__}", parameter=name)
+    return given
+
+
+def _label_query(param: Param, text: str) -> str:
+    kinds = " ".join(f"<{k}>" for k in param.kinds) or "<urn:dutygraph:none>"
+    classes = " ".join(f"<{k}>" for k in param.kind_classes) or "<urn:dutygraph:none>"
+    needle = Literal(text.lower().translate(_APOSTROPHES))
+    return (sparql_prefixes() +
+            "SELECT DISTINCT ?item ?label WHERE {\n"
+            f"  {values_block(['needle'], {'needle': needle})}\n"
+            "  ?item rdfs:label|skos:prefLabel|skos:altLabel|dg:citationLabel ?label .\n"
+            "  BIND(REPLACE(LCASE(STR(?label)), \"\u2019\", \"'\") AS ?text)\n"
+            "  FILTER(CONTAINS(?text, ?needle))\n"
+            "  { VALUES ?kind { " + kinds + " } ?item a/rdfs:subClassOf* ?kind }\n"
+            "  UNION { VALUES ?top { " + classes + " } ?item rdfs:subClassOf+ ?top }\n"
+            "} ORDER BY ?item ?label")
+
+
+def resolve_label(store: Store, param: Param, text: str) -> URIRef:
+    """The one thing of the parameter's kinds whose label matches the text."""
+    result = store.select(_label_query(param, text))
+    needle = text.strip().lower().translate(_APOSTROPHES)
+    labels: dict[str, list[str]] = {}
+    exact: set[str] = set()
+    for row in result.rows:
+        item, label = str(row["item"]), str(row["label"])
+        labels.setdefault(item, []).append(label)
+        if label.strip().lower().translate(_APOSTROPHES) == needle:
+            exact.add(item)
+    candidates = sorted(exact) if exact else sorted(labels)
+    if not candidates:
+        raise InputError(f"nothing of the right kind is labelled '{text}' "
+                         "(give an IRI, or another label)", parameter=param.name)
+    if len(candidates) > 1:
+        shown = "; ".join(f"{labels[c][0]} <{c}>" for c in candidates[:10])
+        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        raise InputError(f"'{text}' is ambiguous: it matches {shown}{more}",
+                         parameter=param.name)
+    return URIRef(candidates[0])
+
+
+def validate(query: NamedQuery, params: Mapping[str, str]) -> None:
+    """Every check that needs no store: names, required, IRI and date syntax, text limits.
+
+    Callers run this before opening a store, so bad input fails fast and nothing runs.
+    """
+    given = check(query, params)
+    for p in query.params:
+        if p.name not in given:
+            continue
+        value = given[p.name].strip()
+        if p.type == "date":
+            parse_date(value, p.name)
+        elif p.type == "text" or (p.accepts_label and not looks_like_iri(value)):
+            parse_text(value, p.name)
+        else:
+            parse_iri(value, p.name)
+
+
+def resolve(store: Store | None, query: NamedQuery,
+            params: Mapping[str, str]) -> dict[str, Node]:
+    """Typed terms for the given parameters: IRIs (labels resolved), dates, plain literals."""
+    given = check(query, params)
+    terms: dict[str, Node] = {}
+    for p in query.params:  # header order, so that errors come in a stable order
+        if p.name not in given:
+            continue
+        value = given[p.name].strip()
+        if p.type == "date":
+            terms[p.name] = parse_date(value, p.name)
+        elif p.type == "text":
+            terms[p.name] = parse_text(value, p.name)
+        elif looks_like_iri(value) or not p.accepts_label:
+            terms[p.name] = parse_iri(value, p.name)
+        else:
+            label = parse_text(value, p.name)
+            if store is None:
+                raise InputError("a label needs a store to be looked up in", parameter=p.name)
+            terms[p.name] = resolve_label(store, p, str(label))
+    return terms
