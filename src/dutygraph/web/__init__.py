@@ -1,8 +1,15 @@
 """The Flask application: an app factory and one blueprint per concern.
 
-Blueprints (each its own module): pages (policy officers' HTML pages), api (/api/*),
-sparql (/sparql protocol endpoint), entities (dereferencing our IRIs). Every page and API
-reads through the named-query catalogue and the store layer, never through rdflib directly.
+Blueprints (each its own module, registered when present): pages (policy officers' HTML
+pages), api (/api/*), sparql (/sparql protocol endpoint), entities (dereferencing our IRIs
+at /id/...). Every page and API reads through the named-query catalogue and the store layer,
+never through rdflib directly, and always through `get_store()`, which applies the limits.
+
+The app is read-only and never fetches: no route writes to the store (get_store() refuses
+writes), SPARQL is screened by web.guard before any engine sees it, rdflib's loading of FROM
+graphs is switched off for the process, and uploads are parsed by rdfio, which refuses remote
+JSON-LD contexts and XML. Every response carries the security headers below; GET responses
+of the developer routes allow any origin (CORS), so other sites can embed the answers.
 """
 
 from __future__ import annotations
@@ -10,27 +17,61 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from flask import Flask
+import rdflib.plugins.sparql
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 
+from ..errors import DutygraphError
 from ..store import Store, open_store
+from .executor import EXECUTOR_CONFIG
+
+# rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
+# (http: or file:), which is an outbound request or a local file read on a client's behalf.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 BLUEPRINTS = ["pages", "api", "sparql", "entities"]
 
+DEFAULT_CONFIG: dict[str, Any] = {
+    "QUERY_TIMEOUT": 10.0,  # seconds per store call (and per validation)
+    "QUERY_THREADS": 4,  # threads per process that run store calls
+    "MAX_ROWS": 10_000,  # rows of a SELECT, triples of a CONSTRUCT
+    "MAX_RESULT_BYTES": 16 * 1024 * 1024,  # bytes of one serialised answer
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes of one request body (Flask answers 413)
+    "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,  # bytes of a form field (a query sent by POST)
+    "MAX_UPLOAD_TRIPLES": 100_000,  # triples of one validation upload
+    "MAX_QUERY_LENGTH": 100_000,  # characters of one SPARQL query
+    "WRITE_TOKEN": None,  # no route writes; kept for a future Graph Store route
+    "STORE_READ_ONLY": True,  # open a named store folder read-only (several workers may)
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"),
+    "REFERRER_POLICY": "same-origin",
+    **EXECUTOR_CONFIG,  # worker processes, long-query and memory limits (web.executor)
+}
+
+# Paths whose GET answers any site may read (CORS), and whose errors are not HTML.
+API_PREFIX = "/api/"
+ENTITY_PREFIX = "/id/"
+SPARQL_PATH = "/sparql"
+
 
 def create_app(store: Store | str | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """The app over `store`: a Store, or a spec for open_store (folder, 'memory', URL)."""
+    from .executor import make_executor
+
     app = Flask(__name__)
-    app.config.update(
-        QUERY_TIMEOUT=10.0,
-        MAX_ROWS=10_000,
-        MAX_RESULT_BYTES=16 * 1024 * 1024,
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        WRITE_TOKEN=None,
-    )
+    app.config.update(DEFAULT_CONFIG)
     if config:
         app.config.update(config)
-    app.extensions["dutygraph.store"] = (
-        store if isinstance(store, Store) else open_store(store)
-    )
+    if isinstance(store, Store):
+        app.extensions["dutygraph.store"] = store
+    else:
+        app.extensions["dutygraph.store"] = open_store(
+            store, read_only=bool(app.config["STORE_READ_ONLY"]))
+    # The one seam for how limits are enforced: replace this object to change it.
+    app.extensions["dutygraph.executor"] = make_executor(app.extensions["dutygraph.store"],
+                                                         app.config)
     for name in BLUEPRINTS:
         try:
             module = importlib.import_module(f"{__name__}.{name}")
@@ -39,12 +80,61 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
                 continue
             raise
         app.register_blueprint(module.bp)
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DutygraphError, _error)
     return app
 
 
 def get_store() -> Store:
-    """The store of the current app (inside a request)."""
-    from flask import current_app
+    """The store of the current app (inside a request), read-only and under the app's limits:
+    every call runs through the app's executor (time limit) and is held to MAX_ROWS."""
+    from .executor import LimitedStore
 
-    store: Store = current_app.extensions["dutygraph.store"]
-    return store
+    inner: Store = current_app.extensions["dutygraph.store"]
+    return LimitedStore(inner, current_app.extensions["dutygraph.executor"],
+                        max_rows=int(current_app.config["MAX_ROWS"]))
+
+
+def _is_developer_path(path: str) -> bool:
+    return path.startswith((API_PREFIX, ENTITY_PREFIX)) or path == SPARQL_PATH
+
+
+def _headers(response: Response) -> Response:
+    """Security headers on every response; CORS on the developer routes' GET answers."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", current_app.config["REFERRER_POLICY"])
+    headers.setdefault("X-Frame-Options", "DENY")
+    if _is_developer_path(request.path):
+        if request.method in ("GET", "HEAD"):
+            headers["Access-Control-Allow-Origin"] = "*"
+            headers.setdefault("Access-Control-Expose-Headers", "Content-Type, Link")
+        elif request.method == "OPTIONS":
+            headers["Access-Control-Allow-Origin"] = "*"
+            headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = "Accept"
+            headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    """404, 405, 413... as JSON under /api/, as text at /sparql and /id/, else Flask's page."""
+    from .common import json_error, text_error
+
+    if request.path.startswith(API_PREFIX):
+        return json_error(exc)
+    if _is_developer_path(request.path):
+        return text_error(exc)
+    return exc
+
+
+def _error(exc: DutygraphError) -> Response:
+    """Our errors raised outside a blueprint that handles them: 4xx for bad input, 503 when
+    the store is out of time or out of reach; never a 500 for what a client sent."""
+    from .common import json_error, text_error
+
+    if request.path.startswith(API_PREFIX):
+        return json_error(exc)
+    return text_error(exc)

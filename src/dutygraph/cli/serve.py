@@ -1,0 +1,90 @@
+"""dutygraph serve: the web view and SPARQL endpoint under gunicorn (a production WSGI server).
+
+Workers are processes (gthread: each with --threads threads); every worker opens the store
+read-only after the fork (see dutygraph.web.wsgi). Two workers suit the two cores this runs
+on: one slow query then holds one worker's thread, not the whole service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, StoreError
+from ..store import store_spec
+from .common import add_store_options
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("serve", help="serve the web view, API and SPARQL endpoint (gunicorn)")
+    add_store_options(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",
+                   help="time limit of one query (default 10, or $DUTYGRAPH_QUERY_TIMEOUT)")
+    p.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    p.set_defaults(func=run)
+
+
+def _check(args: argparse.Namespace) -> str:
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"{args.port} is not a port number", parameter="--port")
+    for name in ("workers", "threads"):
+        if getattr(args, name) < 1:
+            raise InputError("must be at least 1", parameter=f"--{name}")
+    if args.query_timeout is not None and args.query_timeout <= 0:
+        raise InputError("must be a positive number of seconds", parameter="--query-timeout")
+    spec = store_spec(args.store)
+    if spec != "memory" and not spec.startswith(("http://", "https://")):
+        folder = Path(spec)
+        if not folder.is_dir() or not any(folder.iterdir()):
+            raise StoreError(f"there is no store at {spec}; build it first with "
+                             f"'dutygraph build --store {spec}' (make serve does)")
+    return spec
+
+
+def run(args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from ..web.wsgi import make_app
+
+    spec = _check(args)
+    config: dict[str, Any] = {}
+    if args.query_timeout is not None:
+        config["QUERY_TIMEOUT"] = args.query_timeout
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{args.host}:{args.port}",
+                "workers": args.workers,
+                "threads": args.threads,
+                "worker_class": "gthread",
+                # Heartbeat only (queries are bounded by QUERY_TIMEOUT in the app).
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "keepalive": 5,
+                "limit_request_line": 8190,  # long GET queries
+                "proc_name": "dutygraph",
+                "errorlog": "-",
+                "accesslog": "-" if args.access_log else None,
+                "preload_app": False,  # each worker opens the store after the fork
+                # gunicorn >= 25 opens a control socket in ~/.gunicorn; one fixed path would
+                # clash between servers, and the service needs no remote control.
+                "control_socket_disable": True,
+            }
+            for key, value in settings.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return make_app(spec, config, update=args.store_update, graphs=args.store_graphs)
+
+    print(f"dutygraph: serving {spec} at http://{args.host}:{args.port}/ "
+          f"({args.workers} workers x {args.threads} threads)", file=sys.stderr)
+    Server().run()
+    return 0

@@ -1,0 +1,188 @@
+"""/api/*: the named-query catalogue, its answers, validation of an upload, and search.
+
+  GET  /api/queries                  the catalogue: name, summary, description, params,
+                                     provisions, sparql, links
+  GET  /api/queries/<name>?p=v       rows as JSON {"query","params","rows"}, or CSV by
+       /api/queries/<name>.csv|.json Accept: text/csv or by the suffix
+  GET  /api/search?text=...          the `search` named query
+  POST /api/validate[?as_of=&authority=]  Turtle / N-Triples / JSON-LD body (by Content-Type)
+                                     or a multipart `file`; the validation report as JSON
+  GET  /api/openapi.json             the OpenAPI description of all of this and /sparql, /id
+
+Errors are {"error": message, "parameter": name or null}: 400 bad input, 404 unknown query,
+413 upload over the size caps, 415 upload type we do not read, 503 time limit or store down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from ..errors import DutygraphError, InputError, StoreError
+from ..namespaces import FRAMEWORK_GRAPH
+from . import get_store
+from .common import check_size, json_error, parse_as_of, read_rdf_upload, run_limited
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+SUFFIXES = {".csv": "csv", ".json": "json"}
+# Parameters of /api/validate itself (everything else in its query string is refused).
+VALIDATE_PARAMS = ("as_of", "authority")
+
+
+class UnknownQuery(InputError):
+    """A query name not in the catalogue (HTTP 404)."""
+
+
+@bp.errorhandler(DutygraphError)
+def _error(exc: DutygraphError) -> Response:
+    return json_error(exc, 404 if isinstance(exc, UnknownQuery) else None)
+
+
+# ------------------------------------------------------------------------------------------
+# The catalogue
+# ------------------------------------------------------------------------------------------
+
+def named_queries() -> list[Any]:
+    """Every named query, by name (the catalogue may be a list or a mapping)."""
+    from ..queries import catalogue
+
+    items = catalogue()
+    values: Iterable[Any] = items.values() if isinstance(items, dict) else items
+    return sorted(values, key=lambda q: q.name)
+
+
+def find_query(name: str) -> Any:
+    for q in named_queries():
+        if q.name == name:
+            return q
+    raise UnknownQuery(f"there is no named query '{name[:80]}' (GET /api/queries lists them)",
+                       parameter="name")
+
+
+def param_json(param: Any) -> dict[str, Any]:
+    out = {"name": param.name, "type": str(getattr(param, "type", "string") or "string"),
+           "required": bool(getattr(param, "required", False)),
+           "example": _plain(getattr(param, "example", None)),
+           "description": str(getattr(param, "description", "") or "")}
+    to_dict = getattr(param, "to_dict", None)
+    return {**(to_dict() if callable(to_dict) else {}), **out}
+
+
+def _plain(value: Any) -> Any:
+    return None if value is None else value if isinstance(value, int | float | bool) else str(value)
+
+
+def query_json(q: Any) -> dict[str, Any]:
+    links = {"self": url_for("api.query_rows", name=q.name),
+             "json": url_for("api.query_rows", name=q.name + ".json"),
+             "csv": url_for("api.query_rows", name=q.name + ".csv")}
+    if "pages.query" in current_app.view_functions:
+        links["page"] = url_for("pages.query", name=q.name)
+    to_dict = getattr(q, "to_dict", None)
+    return {**(to_dict() if callable(to_dict) else {}),
+            "name": q.name, "summary": str(q.summary or ""),
+            "description": str(getattr(q, "description", "") or ""),
+            "params": [param_json(p) for p in q.params],
+            "provisions": [str(p) for p in (getattr(q, "provisions", None) or [])],
+            "sparql": str(getattr(q, "sparql", "") or ""),
+            "links": links}
+
+
+@bp.get("/queries")
+def catalogue_json() -> Response:
+    return jsonify([query_json(q) for q in named_queries()])
+
+
+# ------------------------------------------------------------------------------------------
+# Running a named query
+# ------------------------------------------------------------------------------------------
+
+def _params(args: MultiDict[str, str], ignore: Iterable[str] = ()) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in args:
+        if key in ignore:
+            continue
+        values = [v for v in args.getlist(key) if v.strip()]
+        if len(values) > 1:
+            raise InputError("give one value", parameter=key)
+        if values:
+            out[key] = values[0].strip()
+    return out
+
+
+def _rows_response(name: str, params: dict[str, str], fmt: str | None) -> Response:
+    from ..queries import run_query
+
+    q = find_query(name)
+    result = run_query(get_store(), q.name, params)
+    if fmt is None:
+        best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+        fmt = "csv" if best == "text/csv" else "json"
+    if fmt == "csv":
+        body = check_size(result.to_csv().encode("utf-8", "replace"))
+        response = Response(body, content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'inline; filename="{q.name}.csv"'
+    else:
+        body = check_size(jsonify(result.to_json_dict()).get_data())
+        response = Response(body, content_type="application/json")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/queries/<name>")
+def query_rows(name: str) -> Response:
+    fmt = None
+    for suffix, key in SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name, fmt = name[: -len(suffix)], key
+            break
+    return _rows_response(name, _params(request.args), fmt)
+
+
+@bp.get("/search")
+def search() -> Response:
+    params = _params(request.args)
+    if not params.get("text"):
+        raise InputError("give the text to search for as ?text=", parameter="text")
+    return _rows_response("search", params, None)
+
+
+# ------------------------------------------------------------------------------------------
+# Validation
+# ------------------------------------------------------------------------------------------
+
+@bp.post("/validate")
+def validate() -> Response:
+    from ..validation import validate_graph
+
+    unknown = [k for k in request.args if k not in VALIDATE_PARAMS]
+    if unknown:
+        raise InputError(f"unknown parameter (use {', '.join(VALIDATE_PARAMS)})",
+                         parameter=unknown[0])
+    values = request.form if request.mimetype == "multipart/form-data" else MultiDict()
+    as_of = parse_as_of(request.args.get("as_of") or values.get("as_of"))
+    authority = (request.args.get("authority") or values.get("authority") or "").strip() or None
+    graph, name = read_rdf_upload(request)
+    store = get_store()
+    if FRAMEWORK_GRAPH not in set(store.graph_names()):
+        raise StoreError(f"the store has no national framework graph <{FRAMEWORK_GRAPH}>, so "
+                         "there is nothing to validate against")
+    # The store itself, not an exported copy: the worker that validates reads the framework
+    # from its own handle on the store, rather than receive it pickled (web.process_executor).
+    framework = store
+    report = run_limited(validate_graph, graph, as_of=as_of, authority=authority,
+                         framework=framework, name=name)
+    body = check_size(jsonify(report.to_json_dict()).get_data())
+    return Response(body, content_type="application/json")
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from .openapi import build_spec
+
+    graphs = [str(g) for g in get_store().graph_names()]
+    return jsonify(build_spec(named_queries(), graphs))

@@ -1,0 +1,101 @@
+"""Choosing a response format from the Accept header, a `format` parameter or a URL suffix.
+
+Two families: SPARQL results (SELECT/ASK) and RDF graphs (CONSTRUCT/DESCRIBE, entities).
+Each offers canonical media types first (so `*/*` and a missing Accept get the first, the
+default) and then aliases that common clients send (SPARQLWrapper sends application/json for
+JSON results, application/turtle for Turtle); an alias is answered in the canonical type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    media: dict[str, str]  # format key -> canonical media type (first is the default)
+    aliases: dict[str, str]  # other media types clients send -> format key
+    names: dict[str, str]  # values of the `format` parameter and URL suffixes -> format key
+
+    def offers(self) -> list[str]:
+        return [*self.media.values(), *self.aliases]
+
+    def key_of_media(self, media_type: str) -> str | None:
+        for key, media in self.media.items():
+            if media == media_type:
+                return key
+        return self.aliases.get(media_type)
+
+
+RESULTS = Family(
+    "results",
+    media={"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+           "csv": "text/csv", "tsv": "text/tab-separated-values"},
+    aliases={"application/json": "json", "application/xml": "xml", "text/xml": "xml"},
+    names={"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
+           "tsv": "tsv"},
+)
+GRAPH = Family(
+    "graph",
+    media={"turtle": "text/turtle", "json-ld": "application/ld+json",
+           "nt": "application/n-triples", "xml": "application/rdf+xml"},
+    aliases={"application/x-turtle": "turtle", "application/turtle": "turtle",
+             "text/n3": "turtle", "text/rdf+n3": "turtle", "application/n3": "turtle",
+             "application/json": "json-ld", "application/x-json+ld": "json-ld",
+             "text/plain": "nt", "application/xml": "xml", "text/xml": "xml"},
+    names={"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "json-ld": "json-ld",
+           "jsonld": "json-ld", "json": "json-ld", "nt": "nt", "ntriples": "nt",
+           "n-triples": "nt", "xml": "xml", "rdf": "xml", "rdfxml": "xml", "rdf+xml": "xml",
+           "owl": "xml"},
+)
+FAMILIES = {"results": RESULTS, "graph": GRAPH}
+
+
+class NotAcceptable(InputError):
+    """No format the client accepts can carry this answer (HTTP 406)."""
+
+
+def choose(family: Family, accept: MIMEAccept, format_values: Iterable[str] = (),
+           extra: Iterable[str] = ()) -> str:
+    """The format key to answer in, or one of `extra` (media types such as text/html the
+    caller can also produce) when the client prefers it.
+
+    A recognised `format` value wins over Accept (SPARQLWrapper sends both, and some values
+    name a media type); a value of the other family is ignored in favour of Accept; a value
+    of neither is a 400 naming the parameter.
+    """
+    values = [v.strip().lower() for v in format_values if v and v.strip()]
+    for value in values:
+        key = family.names.get(value) or family.key_of_media(value)
+        if key:
+            return key
+    if values and not any(other.names.get(v) or other.key_of_media(v)
+                          for other in FAMILIES.values() for v in values):
+        raise InputError(f"unknown format '{values[0][:40]}' (use one of "
+                         f"{', '.join(sorted(family.names))})", parameter="format")
+    extra = list(extra)
+    if not accept:
+        return next(iter(family.media))
+    best = accept.best_match([*family.offers(), *extra])
+    if best is None:
+        raise NotAcceptable(
+            "none of the media types in Accept can carry this answer; this endpoint offers "
+            + ", ".join(family.media.values()), parameter="Accept")
+    if best in extra:
+        return best
+    key = family.key_of_media(best)
+    assert key is not None
+    return key
+
+
+def media_type(family: Family, key: str) -> str:
+    media = family.media[key]
+    if media.startswith("text/") or media.endswith(("+xml", "/xml")):
+        return f"{media}; charset=utf-8"
+    return media

@@ -1,0 +1,182 @@
+"""/sparql: the SPARQL 1.1 Protocol for queries, read-only.
+
+Requests: GET ?query=; POST application/x-www-form-urlencoded (query=); POST
+application/sparql-query (the query as the body); default-graph-uri / named-graph-uri in the
+URL or form. Answers: SELECT/ASK as SPARQL results JSON (default), XML, CSV or TSV; CONSTRUCT/
+DESCRIBE as Turtle (default), JSON-LD, N-Triples or RDF/XML; chosen by Accept or by a
+`format` parameter (json, xml, csv, tsv, turtle, jsonld, nt, rdfxml, or a media type).
+
+Refused with 400 and a message: malformed queries (the store parser's message), updates
+(update=, application/sparql-update, or an update sent as a query: "this endpoint is
+read-only"), SERVICE, and FROM / FROM NAMED / default-graph-uri / named-graph-uri naming
+anything but the store's own named graphs. 406 when Accept admits no format we can write,
+415 for other POST bodies, 503 past QUERY_TIMEOUT, 400 past MAX_ROWS / MAX_RESULT_BYTES.
+A browser asking for HTML with no query is sent to the SPARQL editor.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from ..errors import DutygraphError, InputError, StoreError
+from . import get_store
+from .common import UnsupportedMediaType, check_size, text_error
+from .guard import READ_ONLY_MESSAGE, check_graphs, inspect_query, with_protocol_dataset
+from .negotiation import GRAPH, RESULTS, choose, media_type
+from .results import ask_bytes, graph_bytes, select_bytes
+
+bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
+
+QUERY_MEDIA_TYPE = "application/sparql-query"
+UPDATE_MEDIA_TYPE = "application/sparql-update"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+@bp.errorhandler(DutygraphError)
+def _error(exc: DutygraphError) -> Response:
+    return text_error(exc)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "HEAD", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+    query, defaults, nameds = _read_request()
+    if query is None:
+        if _wants_html():
+            return _editor()
+        raise InputError("no query: send one as ?query=, as the form field 'query', or as an "
+                         "application/sparql-query body", parameter="query")
+    return _answer(query, defaults, nameds)
+
+
+def _read_request() -> tuple[str | None, list[str], list[str]]:
+    """The query text and the protocol's dataset, from whichever way the client sent them."""
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == UPDATE_MEDIA_TYPE:
+            raise InputError(READ_ONLY_MESSAGE, parameter="update")
+        if mimetype == QUERY_MEDIA_TYPE:
+            _no_update(request.args.getlist("update"))
+            body = request.get_data(cache=False)
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"the query is not UTF-8 (byte {exc.start})",
+                                 parameter="query") from exc
+            return (_one([text], "query") if text.strip() else None,
+                    request.args.getlist("default-graph-uri"),
+                    request.args.getlist("named-graph-uri"))
+        if mimetype in (FORM_MEDIA_TYPE, "multipart/form-data"):
+            form = request.form
+            _no_update(form.getlist("update"))
+            return (_one(form.getlist("query"), "query"),
+                    form.getlist("default-graph-uri") + request.args.getlist("default-graph-uri"),
+                    form.getlist("named-graph-uri") + request.args.getlist("named-graph-uri"))
+        raise _unsupported(mimetype)
+    _no_update(request.args.getlist("update"))
+    return (_one(request.args.getlist("query"), "query"),
+            request.args.getlist("default-graph-uri"), request.args.getlist("named-graph-uri"))
+
+
+def _unsupported(mimetype: str) -> InputError:
+    return UnsupportedMediaType(
+        f"cannot read a '{mimetype or 'untyped'}' body: POST a query as "
+        f"{FORM_MEDIA_TYPE} (query=...) or as {QUERY_MEDIA_TYPE}", parameter="Content-Type")
+
+
+def _no_update(values: list[str]) -> None:
+    if values:
+        raise InputError(READ_ONLY_MESSAGE, parameter="update")
+
+
+def _one(values: list[str], parameter: str) -> str | None:
+    if not values:
+        return None
+    if len(values) > 1:
+        raise InputError("give exactly one query", parameter=parameter)
+    text = values[0]
+    limit = int(current_app.config["MAX_QUERY_LENGTH"])
+    if len(text) > limit:
+        raise InputError(f"the query is {len(text)} characters long; the limit is {limit}",
+                         parameter=parameter)
+    if "\x00" in text:
+        raise InputError("the query contains a NUL character", parameter=parameter)
+    return text if text.strip() else None
+
+
+def _wants_html() -> bool:
+    accept = request.accept_mimetypes
+    if not accept or request.args.get("format"):
+        return False
+    return accept.best_match([*RESULTS.offers(), "text/html"]) == "text/html"
+
+
+def _editor() -> Response:
+    """The SPARQL editor page, when the pages blueprint provides one; else a plain form."""
+    if "pages.sparql_editor" in current_app.view_functions:
+        return redirect(url_for("pages.sparql_editor"), code=303)  # type: ignore[return-value]
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>SPARQL endpoint – dutygraph</title></head>
+<body><main><h1>SPARQL endpoint</h1>
+<p>This is a read-only SPARQL 1.1 endpoint. Send a query with GET or POST.</p>
+<form method="get" action="{escape(url_for('sparql.sparql'))}">
+<p><label for="query">Query</label><br>
+<textarea id="query" name="query" rows="12" cols="80">SELECT ?g (COUNT(*) AS ?triples)
+WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g</textarea></p>
+<p><label for="format">Results format</label>
+<select id="format" name="format"><option value="json">JSON</option>
+<option value="xml">XML</option><option value="csv">CSV</option>
+<option value="tsv">TSV</option><option value="turtle">Turtle (CONSTRUCT)</option>
+</select></p>
+<p><button type="submit">Run query</button></p></form></main></body></html>"""
+    return Response(page, mimetype="text/html")
+
+
+def _answer(query: str, defaults: list[str], nameds: list[str]) -> Response:
+    info = inspect_query(query)
+    store = get_store()
+    if info.dataset_iris or defaults or nameds:
+        own = store.graph_names()
+        check_graphs(info.dataset_iris, own, "query")
+        check_graphs(defaults, own, "default-graph-uri")
+        check_graphs(nameds, own, "named-graph-uri")
+    text = with_protocol_dataset(info, defaults, nameds)
+    formats = request.args.getlist("format") + (
+        request.form.getlist("format") if request.method == "POST" else [])
+    if info.is_graph_query:
+        key = choose(GRAPH, request.accept_mimetypes, formats)
+        graph = _run(store.construct, text)
+        body = check_size(graph_bytes(graph, key))
+        mime = media_type(GRAPH, key)
+    else:
+        key = choose(RESULTS, request.accept_mimetypes, formats)
+        if info.form == "ASK":
+            body = ask_bytes(bool(_run(store.ask, text)), key)
+        else:
+            # An unrecognised form goes to select(): the store's parser names the fault.
+            result = _run(store.select, text)
+            body = check_size(select_bytes(result.variables, result.rows, key))
+        mime = media_type(RESULTS, key)
+    response = Response(body, mimetype=None, content_type=mime)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _run(method, text: str):  # type: ignore[no-untyped-def]
+    """One store call; an engine failure on a client's query is the client's 400, not a 500
+    (rdflib raises assorted errors while evaluating odd but parseable queries)."""
+    try:
+        return method(text)
+    except DutygraphError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"the store could not answer: {exc}") from exc
+    except Exception as exc:  # an engine's evaluation error on a user's query
+        log.info("query evaluation failed: %r", exc)
+        raise InputError(f"the query could not be evaluated: {type(exc).__name__}: {exc}",
+                         parameter="query") from exc
