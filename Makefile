@@ -39,16 +39,18 @@ $(STAMPS)/system: | $(STAMPS)
 system: $(STAMPS)/system ## install the Debian packages the tests need (chromium, virtuoso)
 
 # Front-end libraries from npm, copied into the package's static folder (served by the app).
-$(STAMPS)/assets: $(wildcard package.json package-lock.json) | $(STAMPS)
-	@if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/copy-assets.mjs; fi
-	touch $@
+# The target is the last file copy-assets.mjs writes, so a deleted vendor folder is rebuilt.
+VENDOR := src/dutygraph/web/static/vendor
+$(VENDOR)/versions.json: package.json package-lock.json scripts/copy-assets.mjs
+	npm ci --no-audit --no-fund --silent
+	node scripts/copy-assets.mjs
 
-assets: $(STAMPS)/assets ## fetch the npm front-end assets (YASGUI, Cytoscape.js)
+assets: $(VENDOR)/versions.json ## fetch the npm front-end assets (YASGUI, Cytoscape.js)
 
 store: install ## build the embedded store from ontology/ and data/
 	$(BIN)/dutygraph build --store $(STORE)
 
-serve: store ## build the store and serve the web view at http://127.0.0.1:5000
+serve: store docs ## build the store and serve the web view at http://127.0.0.1:5000
 	$(BIN)/dutygraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 test: install system docs ## the whole suite: unit, data, queries, shapes, servers, browser
@@ -66,10 +68,10 @@ bench: install system ## benchmark stores, queries, HTTP and validation; writes 
 	$(BIN)/python -m dutygraph.bench --out bench
 
 fuzz: install ## the long property-based run (10,000+ inputs)
-	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/test_fuzz.py
+	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/hardening/test_fuzz.py
 
 loadtest: install store ## bounded loopback load run against the production server
 	$(BIN)/python -m dutygraph.loadtest --store $(STORE) --out bench
 
 clean: ## remove the virtualenv, store and generated files
-	rm -rf $(VENV) $(STAMPS) .store node_modules docs/ontology test-artefacts
+	rm -rf $(VENV) $(STAMPS) .store node_modules $(VENDOR) docs/ontology test-artefacts

@@ -1,0 +1,670 @@
+"""The policy officers' HTML pages: ask who is accountable, browse entities and authorities,
+run named queries, validate and audit arrangements, and the SPARQL editor and ontology docs.
+
+Pages answer through the named-query catalogue (dutygraph.queries) and the store layer
+(pagedata); templates autoescape everything that comes from data or uploads, and no page has
+an inline script, so the app's Content-Security-Policy can say script-src 'self'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .. import paths
+from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
+from ..namespaces import FN, authority_slug
+from ..queries import (
+    NamedQuery,
+    Param,
+    QueryResult,
+    bound_text,
+    catalogue,
+    get_query,
+    run_query,
+)
+from . import get_store, pagedata
+from .common import local_path_for, parse_as_of, run_limited
+from .pagedata import Term
+
+bp = Blueprint("pages", __name__)
+
+NAV_ITEMS = [
+    ("pages.home", "Ask"),
+    ("pages.authorities", "Authorities"),
+    ("pages.queries", "Queries"),
+    ("pages.validate", "Validate"),
+    ("pages.audit", "Audit"),
+    ("pages.sparql_editor", "SPARQL"),
+    ("pages.ontology", "Ontology"),
+]
+
+# Relaxed policy for the generated ontology documentation only: pyLODE writes an inline
+# <style> and data: icons; it has no script we need, so scripts stay off entirely.
+ONTOLOGY_CSP = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'self'")
+
+
+# ------------------------------------------------------------------------------------------
+# Shared bits
+# ------------------------------------------------------------------------------------------
+
+@bp.app_context_processor
+def _layout() -> dict[str, Any]:
+    """Nav and footer for every page template, including the entity page that the entities
+    blueprint renders for /id/... (so this is app-wide); the footer names the data's sources,
+    read only when a page is drawn."""
+    return {"nav_items": NAV_ITEMS, "footer_sources": _footer_sources}
+
+
+def _footer_sources() -> list[dict[str, str]]:
+    try:
+        return pagedata.source_documents(get_store())
+    except StoreError:
+        return []
+
+
+@bp.app_template_filter("web_url")
+def _web_url(url: str) -> str:
+    """A link from the data (a legislation.gov.uk page) only if it is http(s): a javascript:
+    or data: IRI in a dg:legislationPage must not become a live link."""
+    return url if re.match(r"(?i)https?://", str(url)) else "#"
+
+
+@bp.errorhandler(InputError)
+def _bad_input(exc: InputError) -> tuple[str, int]:
+    return render_template("pages/error.html", title="That did not work",
+                           message=str(exc), status=400), 400
+
+
+@bp.errorhandler(QueryTimeout)
+def _timeout(exc: QueryTimeout) -> tuple[str, int]:
+    return render_template("pages/error.html", title="The store took too long",
+                           message=str(exc), status=503), 503
+
+
+@bp.errorhandler(ResultTooLarge)
+def _too_large(exc: ResultTooLarge) -> tuple[str, int]:
+    return render_template("pages/error.html", title="Too many results",
+                           message=str(exc), status=400), 400
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError) -> tuple[str, int]:
+    return render_template("pages/error.html", title="The store could not answer",
+                           message=str(exc), status=503), 503
+
+
+def _date_arg(name: str = "as_of") -> str | None:
+    """An optional YYYY-MM-DD request value, or InputError naming the parameter."""
+    day = parse_as_of(request.values.get(name), parameter=name)
+    return day.isoformat() if day else None
+
+
+def _catalogue() -> list[NamedQuery]:
+    return sorted(catalogue(), key=lambda q: q.name)
+
+
+def _get_query(name: str) -> NamedQuery:
+    try:
+        return get_query(name)
+    except InputError:
+        abort(404)
+
+
+def _run(name: str, params: dict[str, str]) -> QueryResult:
+    return run_query(get_store(), name, {k: v for k, v in params.items() if v})
+
+
+def _cell(row: dict[str, Node], var: str) -> Term | None:
+    """One result cell as a page shows it: an IRI with the label of its companion column."""
+    value = row.get(var)
+    if value is None:
+        return None
+    if isinstance(value, URIRef) and var.endswith("Page"):  # legislationPage: a web page
+        return Term(str(value), re.sub(r"^https?://(www\.)?", "", str(value)), True,
+                    external=True)
+    if isinstance(value, URIRef):
+        label = row.get(var + "Label")
+        text = str(label) if label is not None else pagedata.fallback_label(str(value))
+        return Term(str(value), text, True)
+    if isinstance(value, Literal):
+        return Term(str(value), str(value), False,
+                    pagedata.curie(str(value.datatype)) if value.datatype else None, value.language)
+    return Term(str(value), str(value), False)
+
+
+def _table(result: QueryResult) -> tuple[list[str], list[list[Term | None]]]:
+    """Result columns without their companion label columns, and the rows' cells."""
+    variables = list(result.variables)
+    shown = [v for v in variables if not (v.endswith("Label") and v[:-5] in variables)]
+    return shown, [[_cell(row, v) for v in shown] for row in result.rows]
+
+
+# ------------------------------------------------------------------------------------------
+# Home and the answer to "who is accountable for ...?"
+# ------------------------------------------------------------------------------------------
+
+@bp.get("/")
+def home() -> str:
+    store = get_store()
+    return render_template(
+        "pages/home.html",
+        authorities=pagedata.authorities(store),
+        functions=pagedata.functions(store),
+        text=request.args.get("q", ""),
+        chosen_authority=request.args.get("authority", ""),
+        as_of=request.args.get("as_of", ""),
+        message=None, candidates=[],
+    )
+
+
+_QUESTION_PREFIX = re.compile(r"^\s*(who\s+is\s+)?(accountable|responsible)\s+for\s+", re.I)
+
+
+def _search(text: str) -> list[dict[str, Term | None]]:
+    """Rows of the named `search` query: each thing found (item) and its kind."""
+    result = _run("search", {"text": text})
+    return [{"item": _cell(row, "item"), "kind": _cell(row, "kind")}
+            for row in result.rows if "item" in row]
+
+
+def _resolve_function(text: str) -> tuple[str | None, list[dict[str, Term | None]]]:
+    """The function a typed question names: the first search hit that is a dg:Function."""
+    words = _QUESTION_PREFIX.sub("", text).strip(" ?.")
+    if not words:
+        return None, []
+    hits = _search(words)
+    fn_hits = [h for h in hits if h["item"] and h["item"].value.startswith(str(FN))]
+    if fn_hits:
+        return fn_hits[0]["item"].value, fn_hits  # type: ignore[union-attr]
+    return None, hits
+
+
+@bp.get("/answer")
+def answer() -> Response | str | tuple[str, int]:
+    store = get_store()
+    function = (request.args.get("function") or "").strip()
+    text = (request.args.get("q") or "").strip()
+    authority = (request.args.get("authority") or "").strip()
+    as_of = _date_arg()
+    if not function:
+        function_iri, candidates = _resolve_function(text)
+        if not function_iri:
+            message = ("Type a function, for example “undertaking reviews of serious cases”, "
+                       "and pick it from the suggestions." if not text else
+                       f"No function matches “{text}”. Pick one from the list below.")
+            return render_template(
+                "pages/home.html", authorities=pagedata.authorities(store),
+                functions=pagedata.functions(store), text=text, chosen_authority=authority,
+                as_of=as_of or "", message=message, candidates=candidates), 404 if text else 400
+        params = {"function": function_iri, "authority": authority, "as_of": as_of or ""}
+        target = url_for("pages.answer") + "?" + urlencode({k: v for k, v in params.items() if v})
+        return redirect(target)  # type: ignore[return-value]
+    pagedata.iri_ref(function, "function")
+    if authority:
+        pagedata.iri_ref(authority, "authority")
+    params = {"function": function, "authority": authority, "as_of": as_of or ""}
+    result = _run("who-is-accountable", params)
+    fn = pagedata.entity(store, function)
+    if not fn.exists:
+        raise InputError(f"no function <{function}> in the store", parameter="function")
+    view = _answer_view(result)
+    return render_template(
+        "pages/answer.html", fn=fn, view=view, result=result, function=function,
+        table=_table(result),
+        authorities=pagedata.authorities(store), chosen_authority=authority,
+        authority_label=pagedata.label_of(store, authority) if authority else None,
+        as_of=as_of or "",
+        api_params=urlencode({k: v for k, v in params.items() if v}),
+    )
+
+
+def _answer_view(result: QueryResult) -> dict[str, Any]:
+    """The who-is-accountable rows for reading: depth 0 says who carries the function, each
+    further depth is one step up the chain of accountability, every link with its force in
+    words, its provision (and legislation.gov.uk page) and its source."""
+    steps: dict[int, list[dict[str, Any]]] = {}
+    day = None
+    for row in result.rows:
+        depth = int(str(row.get("depth", 0)))
+        day = day or (str(row["day"]) if "day" in row else None)
+        steps.setdefault(depth, []).append({
+            "from": _cell(row, "from"), "from_holder": _text(row, "fromHolder"),
+            "relation": _text(row, "relationLabel") or "",
+            "to": _cell(row, "to"), "to_holder": _text(row, "toHolder"),
+            "statement": _cell(row, "statement"), "scope": _text(row, "scope"),
+            "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
+            "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
+            "source": _cell(row, "source"), "locator": _text(row, "locator"),
+            "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough"),
+        })
+    return {"carriers": steps.get(0, []),
+            "chain": [(depth, links) for depth, links in sorted(steps.items()) if depth > 0],
+            "day": day}
+
+
+def _text(row: dict[str, Node], var: str) -> str | None:
+    value = row.get(var)
+    return str(value) if value is not None and str(value) != "" else None
+
+
+# ------------------------------------------------------------------------------------------
+# Entities
+# ------------------------------------------------------------------------------------------
+
+@bp.get("/entity")
+def entity() -> tuple[str, int] | str:
+    iri = (request.args.get("iri") or "").strip()
+    if not iri:
+        raise InputError("which entity? give its IRI as ?iri=", parameter="iri")
+    return render_entity(iri)
+
+
+def render_entity(iri: str) -> tuple[str, int] | str:
+    """The HTML page of one IRI; the entities blueprint calls this for text/html at /id/..."""
+    store = get_store()
+    ent = pagedata.entity(store, iri)
+    if not ent.exists:
+        return render_template("pages/error.html", title="Not in the graph", status=404,
+                               message=f"dutygraph knows nothing about <{iri}>."), 404
+    return render_template("pages/entity.html", ent=ent, queries=_queries_about(ent),
+                           authority_slug=authority_slug(iri),
+                           formats=_formats(iri))
+
+
+def _formats(iri: str) -> list[tuple[str, str]]:
+    """Other renderings of one of our IRIs: Turtle, JSON-LD and N-Triples from the entities
+    blueprint, or the generated documentation for an ontology term."""
+    path = local_path_for(iri)
+    if path and path.startswith("/ontology"):
+        return [("the ontology documentation", path)]
+    if not path or not path.startswith("/id/"):
+        return []
+    return [(label, f"{path}.{suffix}") for label, suffix in
+            (("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"))]
+
+
+def _queries_about(ent: pagedata.Entity) -> list[dict[str, str]]:
+    """Named queries that take the entity as a parameter (by the parameter's kinds), or
+    mention it in their SPARQL."""
+    out: list[dict[str, str]] = []
+    store = get_store()
+    short = pagedata.curie(ent.iri)
+    for q in _catalogue():
+        for p in q.params:
+            if p.type == "iri" and pagedata.is_of_kind(store, ent.iri, p.kinds, p.kind_classes):
+                out.append({"name": q.name, "summary": q.summary, "how": f"as its {p.name}",
+                            "url": url_for("pages.query", name=q.name) + "?"
+                            + urlencode({p.name: ent.iri})})
+                break
+        else:
+            text = q.sparql or ""
+            if f"<{ent.iri}>" in text or (short != ent.iri and re.search(
+                    re.escape(short) + r"(?![A-Za-z0-9_\-])", text)):
+                out.append({"name": q.name, "summary": q.summary, "how": "in its SPARQL",
+                            "url": url_for("pages.query", name=q.name)})
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Authorities
+# ------------------------------------------------------------------------------------------
+
+@bp.get("/authority/")
+def authorities() -> str:
+    store = get_store()
+    return render_template("pages/authorities.html", authorities=[
+        (a, authority_slug(a.value)) for a in pagedata.authorities(store)])
+
+
+def _authority_or_404(slug: str) -> URIRef:
+    iri = pagedata.authority_from_slug(get_store(), slug)
+    if iri is None:
+        abort(404)
+    return iri
+
+
+@bp.get("/authority/<slug>")
+def authority(slug: str) -> str:
+    store = get_store()
+    iri = _authority_or_404(slug)
+    as_of = _date_arg()
+    auth = pagedata.authority(store, iri)
+    lines = _run("reporting-lines", {"authority": str(iri), "as_of": as_of or ""})
+    return render_template("pages/authority.html", auth=auth, lines=_reporting_lines(lines),
+                           as_of=as_of or "", day=_text(lines.rows[0], "day") if lines.rows
+                           else as_of,
+                           graph_url=url_for("pages.authority_graph", slug=slug,
+                                             as_of=as_of or None))
+
+
+def _reporting_lines(result: QueryResult) -> list[dict[str, Any]]:
+    """Each distinct link of the reporting-lines rows once (the query repeats a link for
+    every post or body whose chain passes through it), in reading order."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for row in result.rows:
+        key = tuple(str(row.get(v, "")) for v in ("from", "relation", "to", "statement"))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({
+            "from": _cell(row, "from"), "from_holder": _text(row, "fromHolder"),
+            "relation": _text(row, "relationLabel") or "", "to": _cell(row, "to"),
+            "to_holder": _text(row, "toHolder"), "scope": _text(row, "scope"),
+            "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
+            "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
+            "source": _cell(row, "source"), "locator": _text(row, "locator"),
+            "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough")})
+    return sorted(out, key=lambda link: (link["from"].label if link["from"] else "",
+                                         link["relation"], link["to"].label if link["to"] else ""))
+
+
+@bp.get("/authority/<slug>/graph.json")
+def authority_graph(slug: str) -> Response:
+    """The graph view's data: the reporting lines of the authority as Cytoscape elements."""
+    store = get_store()
+    iri = _authority_or_404(slug)
+    as_of = _date_arg()
+    lines = _run("reporting-lines", {"authority": str(iri), "as_of": as_of or ""})
+    return jsonify({"authority": {"iri": str(iri), "label": pagedata.label_of(store, str(iri))},
+                    "as_of": _text(lines.rows[0], "day") if lines.rows else as_of,
+                    "elements": pagedata.graph_elements(store, lines.rows)})
+
+
+# ------------------------------------------------------------------------------------------
+# Named queries
+# ------------------------------------------------------------------------------------------
+
+@bp.get("/queries")
+def queries() -> str:
+    return render_template("pages/queries.html", queries=_catalogue())
+
+
+# A parameter whose kinds have at most this many instances gets a drop-down list.
+MAX_OPTIONS = 400
+
+
+def _field_options(param: Param) -> list[Term] | None:
+    """Choices for an IRI parameter: the things of its kinds in the store, by label."""
+    if param.type != "iri" or not (param.kinds or param.kind_classes):
+        return None
+    options = pagedata.instances_of(get_store(), param.kinds, param.kind_classes,
+                                    limit=MAX_OPTIONS + 1)
+    return options if 0 < len(options) <= MAX_OPTIONS else None
+
+
+@bp.get("/queries/<name>")
+def query(name: str) -> str | tuple[str, int]:
+    q = _get_query(name)
+    values = {p.name: (request.args.get(p.name) or "").strip() for p in q.params}
+    fields = [{"param": p, "value": values[p.name], "options": _field_options(p),
+               "input_type": "date" if p.type == "date" else "text"} for p in q.params]
+    submitted = any(values.values()) or request.args.get("run") == "1"
+    result = None
+    table = None
+    error = None
+    if submitted:
+        try:
+            result = _run(name, values)
+            table = _table(result)
+        except InputError as exc:
+            error = exc
+    given = {k: v for k, v in values.items() if v}
+    downloads = []
+    if result is not None:
+        qs = ("?" + urlencode(given)) if given else ""
+        downloads = [("CSV", f"/api/queries/{name}.csv{qs}"),
+                     ("JSON", f"/api/queries/{name}.json{qs}")]
+    return render_template("pages/query.html", q=q, fields=fields, result=result, table=table,
+                           error=error, downloads=downloads), (400 if error else 200)
+
+
+# ------------------------------------------------------------------------------------------
+# Validation and audit
+# ------------------------------------------------------------------------------------------
+
+_UPLOAD_FORMATS = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples"}
+# Severity in words: what a finding of each SHACL severity means for the authority.
+SEVERITY_WORDS = {"Violation": "Breach of a legal duty",
+                  "Warning": "Departure from statutory guidance",
+                  "Info": "Note"}
+# The force of a requirement (a shape), by the severity of a finding against it.
+REQUIREMENT_WORDS = {"Violation": "Legal duty (must)",
+                     "Warning": "Statutory guidance (should)",
+                     "Info": "Good practice or local commitment"}
+
+
+@bp.route("/validate", methods=["GET", "POST"])
+def validate() -> str | tuple[str, int]:
+    form = {"as_of": request.values.get("as_of", ""), "text": request.form.get("text", ""),
+            "format": request.form.get("format", "turtle")}
+    context: dict[str, Any] = {"form": form, "report": None, "groups": [], "counts": {},
+                               "formats": _UPLOAD_FORMATS, "error": None, "name": None}
+    if request.method == "GET":
+        return render_template("pages/validate.html", **context)
+    try:
+        as_of = _date_arg()
+        graph, name = _uploaded_graph(form)
+        report = _validate(graph, as_of, name)
+    except InputError as exc:
+        context["error"] = exc
+        return render_template("pages/validate.html", **context), 400
+    counts: dict[str, int] = {}
+    for f in report.results:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    context.update(report=report, name=name, groups=_group_findings(report), counts=counts)
+    return render_template("pages/validate.html", **context)
+
+
+def _uploaded_graph(form: dict[str, str]) -> tuple[Any, str]:
+    """The RDF a user uploaded or pasted, parsed safely (no remote contexts, no entities)."""
+    from ..rdfio import SUFFIXES, parse_text
+
+    upload = request.files.get("file")
+    fmt = form["format"] if form["format"] in _UPLOAD_FORMATS else "turtle"
+    if upload is not None and upload.filename:
+        name = Path(upload.filename).name
+        fmt = SUFFIXES.get(Path(name).suffix.lower(), fmt)
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError("the file is not UTF-8 text", file=name) from exc
+    else:
+        name = "the pasted text"
+        text = form["text"]
+    if not text.strip():
+        raise InputError("choose a file or paste some Turtle", parameter="file")
+    graph = parse_text(text, fmt, name=name)
+    limit = int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000))
+    if len(graph) > limit:
+        raise InputError(f"{name} has {len(graph)} triples; the limit is {limit}",
+                         parameter="file")
+    return graph, name
+
+
+def _validate(graph: Any, as_of: str | None, name: str) -> Any:
+    # Imported when used: validation loads the shapes engine, which most pages never need.
+    from ..validation import validate_graph
+    from ..validation.dataset import store_framework
+
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    # The framework is read here, through the limited store; the validation itself is not a
+    # store call, so it runs under the app's time limit with run_limited (and must not make
+    # store calls of its own there: they would wait for the same worker pool).
+    framework = store_framework(get_store())
+    return run_limited(validate_graph, graph, as_of=day, framework=framework, name=name)
+
+
+def _group_findings(report: Any) -> list[dict[str, Any]]:
+    """Findings grouped by the provisions they cite, groups with breaches of duty first."""
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    all_provisions = {p for f in report.results for p in f.provisions}
+    pages = pagedata.legislation_pages(get_store(), [URIRef(p) for p in all_provisions])
+    for f in report.results:
+        key = tuple(f.provisions)
+        if key not in groups:
+            labels = list(getattr(f, "provision_labels", ()) or ())
+            groups[key] = {"provisions": [
+                {"term": Term(p, labels[i] if i < len(labels) else pagedata.fallback_label(p),
+                              True), "page": pages.get(p)}
+                for i, p in enumerate(f.provisions)], "findings": []}
+        groups[key]["findings"].append({
+            "severity": f.severity, "words": SEVERITY_WORDS.get(f.severity, f.severity),
+            "message": f.message, "path": pagedata.curie(f.path) if f.path else None,
+            "focus": Term(f.focus, f.focus_label or f.focus, not f.focus.startswith("_:")),
+            "authority": (Term(f.authority, getattr(f, "authority_label", "") or f.authority, True)
+                          if f.authority else None)})
+    for g in groups.values():
+        g["findings"].sort(key=lambda f: order.get(f["severity"], 3))
+        g["worst"] = g["findings"][0]["severity"] if g["findings"] else "Info"
+    return sorted(groups.values(), key=lambda g: (
+        order.get(g["worst"], 3), [p["term"].label for p in g["provisions"]] or ["~"]))
+
+
+# Each audit outcome in words, with a symbol, so colour is never the only signal.
+OUTCOMES = {
+    "met": ("✓", "met", "The data show the requirement met."),
+    "not met": ("✗", "not met", "The data show the requirement not met."),
+    "not evidenced": ("?", "not evidenced", "The sources say nothing either way."),
+    "not applicable": ("–", "not applicable", "The requirement was not in force on the date."),
+    "superseded": ("↷", "superseded",
+                   "The arrangement had been replaced by law on the date."),
+}
+
+
+@bp.get("/audit")
+def audit() -> str:
+    """The compliance matrix: one row per requirement, one column per authority."""
+    # Imported when used: validation loads the shapes engine, which most pages never need.
+    from ..validation.audit import audit_view
+    from ..validation.dataset import view_of_store
+    from ..validation.dates import resolve
+
+    as_of = _date_arg()
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    # Graphs are read here through the limited store, the audit runs under the time limit.
+    view = view_of_store(get_store(), None)
+    matrix = run_limited(audit_view, view, resolve(day))
+    provisions = {str(p) for s in matrix.requirements for p in s.provisions}
+    pages = pagedata.legislation_pages(get_store(), [URIRef(p) for p in provisions])
+    rows = []
+    for shape in matrix.requirements:
+        cells = []
+        for iri, label in matrix.authorities:
+            cell = matrix.cell(iri, shape)
+            symbol, words, meaning = OUTCOMES.get(cell.status, ("", cell.status, ""))
+            cells.append({"status": cell.status, "css": _outcome_class(cell.status),
+                          "symbol": symbol, "words": words, "meaning": meaning,
+                          "authority": label,
+                          "messages": [f.message for f in cell.findings]})
+        rows.append({
+            "label": shape.label, "description": shape.description,
+            "severity": REQUIREMENT_WORDS.get(shape.severity_name, shape.severity_name),
+            "severity_name": shape.severity_name,
+            "provisions": [{"term": Term(str(p), matrix.provision_labels.get(
+                str(p), pagedata.fallback_label(str(p))), True), "page": pages.get(str(p))}
+                for p in shape.provisions],
+            "cells": cells})
+    counts = matrix.counts()
+    return render_template("pages/audit.html", matrix=matrix, rows=rows, as_of=as_of or "",
+                           day=matrix.as_of.isoformat(),
+                           authorities=[Term(i, label, True) for i, label in matrix.authorities],
+                           document_dates=pagedata.authority_dates(get_store()),
+                           legend=[(OUTCOMES[k], _outcome_class(k), counts.get(k, 0))
+                                   for k in OUTCOMES])
+
+
+def _outcome_class(status: str) -> str:
+    slug = status.replace(" ", "-")
+    return f"outcome-{slug}" if status in OUTCOMES else "outcome-other"
+
+
+# ------------------------------------------------------------------------------------------
+# SPARQL editor and ontology documentation
+# ------------------------------------------------------------------------------------------
+
+@bp.get("/sparql/editor")
+def sparql_editor() -> Response:
+    response = Response(render_template("pages/sparql_editor.html",
+                                        examples_url=url_for("pages.sparql_examples")),
+                        mimetype="text/html")
+    response.headers["Content-Security-Policy"] = _editor_csp()
+    return response
+
+
+def _editor_csp() -> str:
+    """The app's policy with inline styles allowed: YASGUI's table column resizer adds
+    <style> elements at run time. Scripts stay 'self' only."""
+    policy = str(current_app.config["CONTENT_SECURITY_POLICY"])
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    out = [("style-src 'self' 'unsafe-inline'" if d.startswith("style-src") else d)
+           for d in directives]
+    if not any(d.startswith("style-src") for d in directives):
+        out.append("style-src 'self' 'unsafe-inline'")
+    return "; ".join(out)
+
+
+@bp.get("/sparql/editor/examples.json")
+def sparql_examples() -> Response:
+    """The named queries as YASGUI tabs: each query's SPARQL with its header's example
+    parameters bound (so running a tab shows rows at once)."""
+    tabs = [{"name": q.name, "summary": q.summary,
+             "query": f"# {q.name}: {q.summary}\n" + _without_header(_example_sparql(q))}
+            for q in _catalogue()]
+    return jsonify({"endpoint": "/sparql", "tabs": tabs})
+
+
+def _without_header(text: str) -> str:
+    """The SPARQL without the catalogue's `#+` header lines (the page shows a summary)."""
+    lines = text.splitlines()
+    while lines and lines[0].startswith("#+"):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _example_sparql(q: NamedQuery) -> str:
+    """The query with its example parameters bound, or as written if they do not resolve."""
+    examples = {p.name: p.example for p in q.params if p.example}
+    try:
+        text, _ = bound_text(get_store(), q.name, examples)
+    except InputError:
+        return str(q.sparql)
+    return text
+
+
+@bp.get("/ontology")
+def ontology() -> Response | tuple[str, int]:
+    """The pyLODE documentation of the ontology (make docs), with the site's nav added."""
+    doc = paths.root() / "docs" / "ontology" / "index.html"
+    if not doc.is_file():
+        return render_template("pages/error.html", title="Ontology documentation not built",
+                               status=404, message="Run `make docs` to generate "
+                               "docs/ontology/index.html with pyLODE."), 404
+    html = doc.read_text(encoding="utf-8")
+    header = render_template("pages/ontology_header.html")
+    html = html.replace("</head>", render_template("pages/ontology_head.html") + "</head>", 1)
+    html = re.sub(r"<body[^>]*>", lambda m: m.group(0) + header, html, count=1)
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = ONTOLOGY_CSP
+    return response
