@@ -64,7 +64,7 @@ docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/o
 	@mkdir -p docs/ontology
 	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null 2>&1
 
-bench: install system ## benchmark stores, queries, HTTP and validation; writes bench/report.md
+bench: install ## benchmark stores, queries, HTTP and validation; writes bench/report.md
 	$(BIN)/python -m dutygraph.bench --out bench
 
 fuzz: install ## the long property-based run (10,000+ inputs)

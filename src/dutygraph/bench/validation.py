@@ -1,0 +1,211 @@
+"""Validation of one authority and of all: dutygraph's path against plain pyshacl on the whole
+graph (no inference) and against the Rust SHACL validators on PyPI, on the same shapes and data.
+
+pyshacl is the oracle: for each other validator the report gives how many of pyshacl's findings
+it also reports and how many it reports that pyshacl does not (findings compared by focus node,
+severity, constraint component, path and, where it is an IRI, the shape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from .. import synth
+from .measure import Sample
+from .procs import run_worker
+from .worker import finding_key
+
+
+def with_context(data_nt: Path, as_of: dt.date, out: Path) -> Path:
+    """The data file plus the dg:AuditContext node the shapes read (for plain validators)."""
+    from ..validation.dates import AsOf
+
+    context: Graph = AsOf(as_of).context_graph()
+    with out.open("wb") as fh, data_nt.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            fh.write(chunk)
+        fh.write(context.serialize(format="nt", encoding="utf-8"))
+    return out
+
+
+def _external(task: str, data: Path, shapes: Path, reps: int, timeout_s: float,
+              findings_out: Path) -> dict[str, Any]:
+    records, error = run_worker(task, {"data": str(data), "shapes": str(shapes), "reps": reps,
+                                       "findings_out": str(findings_out)}, timeout=timeout_s)
+    runs = [r["s"] for r in records if "s" in r]
+    sample = Sample(runs=runs)
+    if error:
+        if runs:
+            sample.note = error
+        else:
+            sample.error = error
+    elif len(runs) < reps:
+        sample.note = f"{len(runs)} of {reps} repetitions"
+    out = sample.to_json()
+    first = next((r for r in records if "findings" in r), None)
+    if first:
+        out["findings"] = first["findings"]
+        out["conforms"] = first["conforms"]
+    parse = next((r["parse_s"] for r in records if "parse_s" in r), None)
+    if parse is not None:
+        out["parse_s"] = round(parse, 3)
+    if records:
+        out["peak_rss_mb"] = max(r.get("rss_mb", 0) for r in records)
+    return out
+
+
+def compare(oracle: Path, other: Path) -> dict[str, Any] | None:
+    """How a validator's findings compare with pyshacl's (as sets of comparable keys)."""
+    if not oracle.exists() or not other.exists():
+        return None
+    a = set(json.loads(oracle.read_text()))
+    b = set(json.loads(other.read_text()))
+    return {"oracle": len(a), "same": len(a & b), "missing": len(a - b), "extra": len(b - a),
+            "identical": a == b, "examples_missing": sorted(a - b)[:3],
+            "examples_extra": sorted(b - a)[:3]}
+
+
+def dutygraph_findings_keys(report: Any) -> list[str]:
+    """dutygraph's findings as the same comparable keys (every shape is SHACL-SPARQL)."""
+    return sorted(finding_key(f.focus, f.severity, "SPARQLConstraintComponent", f.path,
+                              f.shape if str(f.shape).startswith("http") else None)
+                  for f in report.results)
+
+
+def dutygraph_path(store: Any, store_dir: Path, one_slug: str, reps: int, budget_s: float,
+                   timeout_s: float, folder: Path, as_of: dt.date) -> dict[str, Any]:
+    """validate_store on the default store: all authorities (in a worker stopped at
+    timeout_s), one, and one after a change (in this process)."""
+    from ..namespaces import LA
+    from ..validation import validate_store
+
+    out: dict[str, Any] = {}
+    records, error = run_worker("dutygraph_validate", {
+        "store": str(store_dir), "as_of": as_of.isoformat(), "reps": reps,
+        "budget_s": budget_s, "findings_out": str(folder / "findings-dutygraph-all.json")},
+        timeout=timeout_s)
+    sample = Sample(runs=[r["s"] for r in records if "s" in r])
+    if error:
+        if sample.runs:
+            sample.note = error
+        else:
+            sample.error = error
+    out["all"] = sample.to_json()
+    first = next((r for r in records if "findings" in r), None)
+    if first:
+        out["all"]["findings"] = first["findings"]
+    authority = str(LA[one_slug])
+    one = Sample()
+    report = None
+    started = time.perf_counter()
+    try:
+        for _ in range(reps):
+            t = time.perf_counter()
+            report = validate_store(store, authority=authority, as_of=as_of)
+            one.runs.append(time.perf_counter() - t)
+            if time.perf_counter() - started > budget_s:
+                break
+    except Exception as exc:
+        one.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    out["one"] = one.to_json()
+    if report is not None:
+        keys = dutygraph_findings_keys(report)
+        out["one"]["findings"] = len(keys)
+        (folder / "findings-dutygraph-one.json").write_text(json.dumps(keys))
+    out["revalidate_one"] = revalidate_one(store, one_slug, reps, budget_s, as_of)
+    return out
+
+
+def revalidate_one(store: Any, slug: str, reps: int, budget_s: float,
+                   as_of: dt.date) -> dict[str, Any]:
+    """Change one authority (its chair becomes not independent and back), then re-validate it:
+    the time a user waits after editing one council's file."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from ..namespaces import DG, LA, authority_graph
+    from ..validation import validate_store
+
+    graph_name = authority_graph(slug)
+    original = store.export_graph(graph_name)
+    chair = URIRef(f"{LA}{slug}/post-lscb-chair")
+    changed = Graph()
+    for t in original:
+        changed.add(t)
+    changed.set((chair, DG.independent, Literal(False, datatype=XSD.boolean)))
+    sample_replace = Sample()
+    sample_validate = Sample()
+    try:
+        started = time.perf_counter()
+        for k in range(reps):
+            t = time.perf_counter()
+            store.replace_graphs({graph_name: changed if k % 2 == 0 else original})
+            t1 = time.perf_counter()
+            validate_store(store, authority=str(LA[slug]), as_of=as_of)
+            t2 = time.perf_counter()
+            sample_replace.runs.append(t1 - t)
+            sample_validate.runs.append(t2 - t1)
+            if time.perf_counter() - started > budget_s:
+                break
+    except Exception as exc:
+        sample_validate.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    finally:
+        store.replace_graphs({graph_name: original})
+    total = Sample(runs=[a + b for a, b in zip(sample_replace.runs, sample_validate.runs,
+                                               strict=True)])
+    return {"replace_graph": sample_replace.to_json("ms"),
+            "validate": sample_validate.to_json("ms"), "total": total.to_json("ms"),
+            "error": sample_validate.error}
+
+
+def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: dt.date, *,
+                     reps_all: int, reps_one: int, timeouts: dict[str, float],
+                     skip: dict[str, str] | None = None) -> dict[str, Any]:
+    """pyshacl on the shapes as they are; pyrudof and shacl-rust on them as they are (to show
+    what they support) and on the rewritten shapes (rustshapes.py), on the whole data and on
+    one authority."""
+    from .rustshapes import rewrite
+
+    out: dict[str, Any] = {}
+    union_ctx = with_context(union, as_of, folder / "union-context.nt")
+    one_ctx = with_context(one, as_of, folder / "one-context.nt")
+    rewritten = folder / "shapes-rewritten.ttl"
+    out["rewrite"] = rewrite(shapes, union_ctx, rewritten)
+    rust = ["pyrudof"]
+    if importlib.util.find_spec("shacl_rust") is not None:
+        rust.append("shacl_rust")
+    else:
+        out["shacl_rust"] = {"error": "not installed (pip install shacl-rust)"}
+    runs: list[tuple[str, str, Path, bool]] = [("pyshacl", "pyshacl", shapes, True)]
+    for name in rust:
+        runs.append((name, name + "_as_is", shapes, False))
+        runs.append((name, name, rewritten, True))
+    for task, key, shape_file, timed in runs:
+        out[key] = {}
+        scopes = (("one", one_ctx, reps_one), ("all", union_ctx, reps_all)) if timed else \
+            (("one", one_ctx, 1),)
+        for scope, data, reps in scopes:
+            findings = folder / f"findings-{key}-{scope}.json"
+            findings.unlink(missing_ok=True)
+            if scope == "all" and skip and key in skip:
+                out[key][scope] = {"n": 0, "error": skip[key], "skipped": True}
+                continue
+            out[key][scope] = _external(task, data, shape_file, reps,
+                                        timeouts[f"{task}_{scope}"], findings)
+    for key in [k for k in out if k.startswith(("pyrudof", "shacl_rust"))] + ["dutygraph"]:
+        for scope in ("one", "all"):
+            cmp = compare(folder / f"findings-pyshacl-{scope}.json",
+                          folder / f"findings-{key}-{scope}.json")
+            if cmp is not None:
+                out.setdefault("agreement", {}).setdefault(key, {})[scope] = cmp
+    return out
+
+
+AS_OF = synth.AS_OF
