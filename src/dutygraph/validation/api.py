@@ -1,0 +1,258 @@
+"""The validation API the CLI and the web view call: files, an uploaded graph, or a store.
+
+Each entry point builds a DataView (dataset.py), runs the shapes on it with the chosen engine
+(engine.py) for the as-of date (dates.py), and turns the results into a ValidationReport
+(report.py) with labels, provisions and the authority of each finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ..errors import InputError
+from ..namespaces import BASE, DG, authority_iri
+from ..rdfio import parse_file
+from ..store import Store
+from .dataset import (
+    DataView,
+    repository_framework,
+    store_framework,
+    view_of_store,
+    view_of_upload,
+)
+from .dates import AsOf, resolve
+from .engine import FastEngine, PyshaclEngine, RawResult
+from .report import Finding, ValidationReport
+from .shapes import ShapeSet, load_shapes
+
+ENGINES: dict[str, type[FastEngine] | type[PyshaclEngine]] = {
+    "fast": FastEngine, "pyshacl": PyshaclEngine}
+_AUTHORITY_PREFIX = BASE + "id/authority/"
+_LABEL_PREDICATES = [DG.citationLabel, RDFS.label, SKOS.prefLabel, FOAF.name]
+
+
+def _values(nodes: Iterable[Node]) -> str:
+    return " ".join(f"<{n}>" for n in sorted({n for n in nodes if isinstance(n, URIRef)}))
+
+
+def labels_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
+    """A label for each IRI: citation label, then rdfs:label, skos:prefLabel, foaf:name."""
+    values = _values(nodes)
+    if not values:
+        return {}
+    preds = ", ".join(f"<{p}>" for p in _LABEL_PREDICATES)
+    rows = view.select(f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {values} }} ?n ?p ?l . "
+                       f"FILTER(?p IN ({preds})) }}")
+    best: dict[str, tuple[int, int, str]] = {}
+    for r in rows:
+        lang = getattr(r["l"], "language", None)
+        rank = (_LABEL_PREDICATES.index(r["p"]),  # type: ignore[arg-type]
+                0 if lang in (None, "en", "en-gb", "en-GB") else 1, str(r["l"]))
+        key = str(r["n"])
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    return {k: v[2] for k, v in best.items()}
+
+
+def _authority_by_iri(node: Node) -> str | None:
+    text = str(node)
+    if isinstance(node, URIRef) and text.startswith(_AUTHORITY_PREFIX):
+        slug = text[len(_AUTHORITY_PREFIX):].split("/", 1)[0]
+        if slug:
+            return str(authority_iri(slug))
+    return None
+
+
+def authorities_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
+    """The authority each focus node belongs to: by IRI, by dg:authority, or itself."""
+    out: dict[str, str] = {}
+    rest = []
+    for n in set(nodes):
+        found = _authority_by_iri(n)
+        if found:
+            out[str(n)] = found
+        else:
+            rest.append(n)
+    values = _values(rest)
+    if values:
+        rows = view.select(
+            f"SELECT ?n ?a WHERE {{ VALUES ?n {{ {values} }} "
+            f"{{ ?n a <{DG.LocalAuthority}> BIND(?n AS ?a) }} UNION "
+            f"{{ ?n <{DG.authority}> ?a }} UNION {{ ?n <{DG.establishedBy}> ?a }} }}")
+        for r in sorted(rows, key=lambda r: str(r["a"])):
+            out.setdefault(str(r["n"]), str(r["a"]))
+    return out
+
+
+def value_provisions(view: DataView, values: Iterable[Node]) -> dict[str, set[str]]:
+    """Provisions the framework gives a result's value (a statement's or a partner kind's)."""
+    vals = _values(values)
+    out: dict[str, set[str]] = defaultdict(set)
+    if vals:
+        rows = view.select(f"SELECT ?v ?p WHERE {{ VALUES ?v {{ {vals} }} "
+                           f"?v <{DG.imposedBy}>|<{DG.listedBy}> ?p }}")
+        for r in rows:
+            out[str(r["v"])].add(str(r["p"]))
+    return out
+
+
+def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_of: AsOf,
+                 *, engine: str, authorities: Sequence[URIRef] | None = None) -> ValidationReport:
+    """Findings with labels and provisions, restricted to `authorities` when given."""
+    specs = shapes.by_iri()
+    rank = {s.iri: i for i, s in enumerate(shapes.shapes)}
+    focus_authority = authorities_of(view, [r.focus for r in raw])
+    if authorities is not None:
+        keep = {str(a) for a in authorities}
+        raw = [r for r in raw if focus_authority.get(str(r.focus)) in keep]
+    extra = value_provisions(view, [r.value for r in raw if r.value is not None])
+    provisions_of: dict[RawResult, set[str]] = {}
+    for r in raw:
+        cited = {str(p) for p in specs[r.shape].provisions}
+        if r.value is not None:
+            cited |= extra.get(str(r.value), set())
+        provisions_of[r] = cited
+    validated = list(authorities) if authorities is not None else view.authorities()
+    all_nodes: list[Node] = [r.focus for r in raw] + list(validated)
+    all_nodes += [URIRef(a) for a in focus_authority.values()]
+    all_nodes += [URIRef(p) for ps in provisions_of.values() for p in ps]
+    labels = labels_of(view, all_nodes)
+
+    def label(iri: str) -> str:
+        return labels.get(iri, iri)
+
+    findings = []
+    for r in raw:
+        spec = specs[r.shape]
+        provs: list[str] = sorted(provisions_of[r], key=lambda p: (label(p), p))
+        authority = focus_authority.get(str(r.focus))
+        findings.append(Finding(
+            severity=spec.severity_name,
+            message=r.message,
+            focus=str(r.focus) if isinstance(r.focus, URIRef) else f"_:{r.focus}",
+            focus_label=label(str(r.focus)),
+            path=str(r.path) if r.path is not None else None,
+            shape=str(r.shape),
+            provisions=provs,
+            authority=authority,
+            value=str(r.value) if r.value is not None else None,
+            shape_label=spec.label,
+            authority_label=label(authority) if authority else "",
+            provision_labels=tuple(label(p) for p in provs),
+            group=tuple(sorted(label(str(p)) for p in spec.provisions)),
+            rank=rank[r.shape],
+        ))
+    findings.sort(key=Finding.sort_key)
+    return ValidationReport(
+        source_dates=source_dates(view, validated),
+        as_of=as_of.day, results=findings,
+        authorities=sorted(((str(a), label(str(a))) for a in validated),
+                           key=lambda t: (t[1], t[0])),
+        shape_count=len([s for s in shapes.shapes if not s.deactivated]), engine=engine)
+
+
+def source_dates(view: DataView, authorities: Sequence[URIRef]) -> dict[str, list[str]]:
+    """The dates (dg:asAt) the sources describe each authority's arrangements as at."""
+    values = _values(authorities)
+    if not values:
+        return {}
+    rows = view.select(f"SELECT DISTINCT ?a ?d WHERE {{ VALUES ?a {{ {values} }} "
+                       f"?s <{DG.authority}> ?a ; <{DG.asAt}> ?d }}")
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        out[str(r["a"])].add(str(r["d"]))
+    return {a: sorted(d) for a, d in out.items()}
+
+
+def resolve_authority(spec: str, candidates: Sequence[tuple[str, str]]) -> URIRef:
+    """An authority named by IRI, slug or label (case-insensitive), or InputError."""
+    wanted = spec.strip()
+    by_iri = {iri: iri for iri, _ in candidates}
+    if wanted in by_iri:
+        return URIRef(wanted)
+    slug_iri = str(authority_iri(wanted)) if "/" not in wanted else None
+    if slug_iri in by_iri:
+        return URIRef(slug_iri)
+    lowered = wanted.casefold()
+    exact = sorted({iri for iri, label in candidates if label.casefold() == lowered})
+    if len(exact) == 1:
+        return URIRef(exact[0])
+    partial = sorted({iri for iri, label in candidates if lowered in label.casefold()})
+    if len(partial) == 1:
+        return URIRef(partial[0])
+    known = "; ".join(f"{label} <{iri}>" for iri, label in sorted(candidates)) or "none"
+    reason = "is ambiguous" if len(partial) > 1 else "matches no authority"
+    raise InputError(f"'{spec}' {reason} (authorities: {known})", parameter="authority")
+
+
+def _candidates(view: DataView) -> list[tuple[str, str]]:
+    authorities = view.authorities()
+    labels = labels_of(view, authorities)
+    return [(str(a), labels.get(str(a), str(a))) for a in authorities]
+
+
+def _run(view: DataView, as_of: AsOf, engine: str, authorities: Sequence[URIRef] | None,
+         shapes: ShapeSet | None = None) -> ValidationReport:
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}' (use fast or pyshacl)", parameter="engine")
+    shape_set = shapes or load_shapes()
+    raw = ENGINES[engine]().run(view, shape_set, as_of)
+    return build_report(view, raw, shape_set, as_of, engine=engine, authorities=authorities)
+
+
+def validate_graph(graph: Graph, *, as_of: dt.date | None = None, authority: str | None = None,
+                   framework: Graph | Store | None = None, engine: str = "fast",
+                   name: str = "the data") -> ValidationReport:
+    """Validate arrangements held in an rdflib graph (an upload) with the national framework."""
+    if framework is None:
+        fw = repository_framework()
+    elif isinstance(framework, Store):
+        fw = store_framework(framework)
+    else:
+        fw = framework
+    if not any(True for _ in graph.subjects(RDF.type, DG.LocalAuthority)):
+        raise InputError("no dg:LocalAuthority in it, so there is nothing to validate "
+                         "(every arrangement belongs to an authority)", file=name)
+    view = view_of_upload(graph, fw)
+    chosen = [resolve_authority(authority, _candidates(view))] if authority else None
+    return _run(view, resolve(as_of), engine, chosen)
+
+
+def validate_files(paths: Sequence[str | Path], *, authority: str | None = None,
+                   as_of: dt.date | None = None, store: Store | None = None,
+                   engine: str = "fast") -> ValidationReport:
+    """Validate local arrangement files (Turtle or JSON-LD); every file is parsed first."""
+    if not paths:
+        raise InputError("no file to validate", parameter="FILE")
+    merged = Graph()
+    for path in paths:
+        merged += parse_file(path)
+    name = ", ".join(str(p) for p in paths)
+    return validate_graph(merged, as_of=as_of, authority=authority,
+                          framework=store, engine=engine, name=name)
+
+
+def validate_store(store: Store, *, authority: str | None = None,
+                   as_of: dt.date | None = None, engine: str = "fast") -> ValidationReport:
+    """Validate the authorities of a store (every one when `authority` is None)."""
+    chosen: list[URIRef] | None = None
+    if authority:
+        chosen = [resolve_authority(authority, _store_candidates(store))]
+    view = view_of_store(store, chosen)
+    return _run(view, resolve(as_of), engine, chosen)
+
+
+def _store_candidates(store: Store) -> list[tuple[str, str]]:
+    rows = store.select(f"SELECT ?a ?l WHERE {{ ?a a <{DG.LocalAuthority}> "
+                        f"OPTIONAL {{ ?a <{RDFS.label}> ?l }} }}")
+    out: dict[str, str] = {}
+    for r in rows:
+        out.setdefault(str(r["a"]), str(r.get("l", r["a"])))
+    return sorted(out.items())

@@ -1,0 +1,138 @@
+"""The data a validation sees: the national framework and one or more authorities' graphs.
+
+Validation is scoped per authority: an authority's findings depend only on its own graph and
+the framework, so validating one authority reads those two graphs and nothing else (that is
+what keeps re-validating one changed authority fast), and validating all of them reads the
+union. An embedded store is queried in place (Oxigraph restricts the default graph to the
+chosen named graphs); any other store, an upload or a set of files is first copied into an
+in-memory Oxigraph store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .. import paths
+from ..errors import InputError, StoreError
+from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
+from ..rdfio import parse_file
+from ..store import EmbeddedStore, Store
+from ..store.convert import to_oxigraph, to_rdflib
+
+UPLOAD_GRAPH = URIRef("urn:dutygraph:graph:upload")
+
+
+class DataView:
+    """A pyoxigraph store and the graphs of it that make up the data graph."""
+
+    def __init__(self, store: ox.Store, graphs: list[URIRef] | None = None) -> None:
+        self._store = store
+        self._graphs = graphs  # None: the union of every named graph
+
+    @property
+    def graphs(self) -> list[URIRef] | None:
+        return self._graphs
+
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        if self._graphs is None:
+            solutions = self._store.query(sparql, use_default_graph_as_union=True)
+        else:
+            solutions = self._store.query(
+                sparql, default_graph=[ox.NamedNode(str(g)) for g in self._graphs])
+        variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        rows = []
+        for solution in solutions:  # type: ignore[union-attr]
+            row = {}
+            for v in variables:
+                term = solution[v]
+                if term is not None:
+                    row[v] = to_rdflib(term)
+            rows.append(row)
+        return rows
+
+    def to_rdflib(self) -> Graph:
+        """The data graph as one rdflib graph (for pyshacl)."""
+        g = Graph()
+        bind_prefixes(g)
+        if self._graphs is None:
+            names = [q for q in self._store.named_graphs() if isinstance(q, ox.NamedNode)]
+        else:
+            names = [ox.NamedNode(str(n)) for n in self._graphs]
+        for name in names:
+            for q in self._store.quads_for_pattern(None, None, None, name):
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return g
+
+    def authorities(self) -> list[URIRef]:
+        rows = self.select(f"SELECT DISTINCT ?a WHERE {{ ?a a <{DG.LocalAuthority}> }}")
+        return sorted(r["a"] for r in rows if isinstance(r.get("a"), URIRef))  # type: ignore[misc]
+
+
+def _load_graph(store: ox.Store, name: URIRef, graph: Graph) -> None:
+    target = ox.NamedNode(str(name))
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
+                 for s, p, o in graph)
+
+
+def view_of_graphs(graphs: Mapping[URIRef, Graph]) -> DataView:
+    """A fresh in-memory view holding these named graphs (their union is the data graph)."""
+    store = ox.Store()
+    for name, graph in graphs.items():
+        _load_graph(store, name, graph)
+    return DataView(store, None)
+
+
+def repository_framework() -> Graph:
+    """The national framework from data/framework/*.ttl (parsed once per change of files)."""
+    folder = paths.data_dir() / "framework"
+    files = sorted(p for p in folder.glob("*.ttl") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        raise InputError("the national framework is missing (no data/framework/*.ttl); "
+                         "validation would check nothing", file=str(folder))
+    return _parse_framework(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+@lru_cache(maxsize=2)
+def _parse_framework(key: tuple[tuple[str, int], ...]) -> Graph:
+    g = Graph()
+    for name, _ in key:
+        g += parse_file(Path(name))
+    return g
+
+
+def store_framework(store: Store) -> Graph:
+    if FRAMEWORK_GRAPH not in set(store.graph_names()):
+        raise StoreError(f"the store at {store.location} has no national framework graph "
+                         f"<{FRAMEWORK_GRAPH}>; run 'dutygraph build' first")
+    return store.export_graph(FRAMEWORK_GRAPH)
+
+
+def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> DataView:
+    """The framework and the given authorities' graphs of a store (all graphs when None)."""
+    names = set(store.graph_names())
+    if FRAMEWORK_GRAPH not in names:
+        raise StoreError(f"the store at {store.location} has no national framework graph "
+                         f"<{FRAMEWORK_GRAPH}>; run 'dutygraph build' first")
+    chosen: list[URIRef] | None = None
+    if authorities is not None:
+        chosen = [FRAMEWORK_GRAPH]
+        for a in authorities:
+            slug = authority_slug(str(a))
+            graph = authority_graph(slug) if slug else None
+            if graph is None or graph not in names:
+                raise InputError(f"no graph for authority {a} in the store", parameter="authority")
+            chosen.append(graph)
+    if isinstance(store, EmbeddedStore):
+        return DataView(store.oxigraph, chosen)
+    return view_of_graphs({g: store.export_graph(g) for g in (chosen or sorted(names))})
+
+
+def view_of_upload(graph: Graph, framework: Graph) -> DataView:
+    """An uploaded or file-read graph of arrangements, with the national framework."""
+    return view_of_graphs({FRAMEWORK_GRAPH: framework, UPLOAD_GRAPH: graph})
