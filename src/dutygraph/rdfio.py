@@ -57,6 +57,8 @@ def _check_jsonld(text: str, name: str) -> None:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputError("the JSON nests too deeply", file=name) from exc
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
@@ -72,7 +74,10 @@ def _check_jsonld(text: str, name: str) -> None:
             for item in node:
                 walk(item)
 
-    walk(doc)
+    try:
+        walk(doc)
+    except RecursionError as exc:
+        raise InputError("the JSON nests too deeply", file=name) from exc
 
 
 def parse_text(text: str, fmt: str, name: str = "<input>") -> Graph:
@@ -94,7 +99,35 @@ def parse_text(text: str, fmt: str, name: str = "<input>") -> Graph:
         message = str(exc).strip() or type(exc).__name__
         raise InputError(f"malformed {rdf_format}: {message}", file=name,
                          line=_line_of(message)) from exc
+    _check_iris(graph, name)
     return graph
+
+
+def _check_iris(graph: Graph, name: str) -> None:
+    """rdflib lets through IRIs that Oxigraph (our store, and the validator) refuses, e.g.
+    <https://a._:b/>; refuse them here, naming the IRI, rather than fail later."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    seen: set[str] = set()
+    for triple in graph:
+        for term in triple:
+            iri = term if isinstance(term, URIRef) else \
+                term.datatype if isinstance(term, Literal) else None
+            if iri is not None and iri not in seen:
+                seen.add(iri)
+                try:
+                    ox.NamedNode(str(iri))
+                except ValueError as exc:
+                    raise InputError(f"<{str(iri)[:200]}> is not a valid IRI: {exc}",
+                                     file=name) from exc
+            if isinstance(term, Literal) and term.language and term.language not in seen:
+                seen.add(term.language)
+                try:
+                    ox.Literal("", language=term.language)
+                except ValueError as exc:
+                    raise InputError(f"'{term.language[:40]}' is not a valid language tag",
+                                     file=name) from exc
 
 
 def parse_file(path: str | Path, fmt: str | None = None) -> Graph:

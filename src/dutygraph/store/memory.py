@@ -45,6 +45,9 @@ class MemoryStore(Store):
         except Exception as exc:
             if type(exc).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
+            if isinstance(exc, RecursionError):  # rdflib's parser, past ~25 nested brackets
+                raise InputError("the query nests too deeply for the in-memory engine",
+                                 parameter="query") from exc
             raise StoreError(f"memory store: the query failed: {exc}") from exc
 
     def select(self, query: str) -> SelectResult:

@@ -1,0 +1,65 @@
+"""Inputs the fuzzers found or that sit at the engines' limits, kept as fixed cases: each
+must get a 4xx with a message, never a 500 or a 503 from a crashed worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+
+UPLOAD = ("@prefix dg: <https://w3id.org/dutygraph/def#> .\n"
+          "<https://w3id.org/dutygraph/id/authority/x> a dg:LocalAuthority .\n")
+
+
+@dataclass(frozen=True)
+class Edge:
+    name: str
+    method: str
+    path: str
+    body: bytes | dict[str, str] | None
+    content_type: str | None
+    words: str  # in the error message
+
+
+EDGES = [
+    Edge("JSON nested 100,000 deep", "POST", "/api/validate", b"[" * 100_000,
+         "application/ld+json", "nests too deeply"),
+    Edge("JSON objects nested 900 deep", "POST", "/api/validate",
+         b'{"a":' * 900 + b"1" + b"}" * 900, "application/ld+json", ""),
+    Edge("Turtle nested 50,000 deep", "POST", "/api/validate", b"( " * 50_000,
+         "text/turtle", "malformed"),
+    Edge("an IRI rdflib takes and Oxigraph refuses", "POST", "/api/validate",
+         (UPLOAD + "<https://w3id._:borg/x> a <urn:k> .\n").encode(), "text/turtle",
+         "not a valid IRI"),
+    Edge("the year 1", "POST", "/api/validate?as_of=0001-01-01", UPLOAD.encode(),
+         "text/turtle", "1900-2999"),
+    Edge("the last day of the year 9999", "POST", "/api/validate?as_of=9999-12-31",
+         UPLOAD.encode(), "text/turtle", "1900-2999"),
+    Edge("SPARQL nested 5,000 brackets deep", "POST", "/sparql",
+         {"query": "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"},
+         None, "deep"),
+    Edge("SPARQL nested 5,000 braces deep", "POST", "/sparql",
+         {"query": "SELECT * WHERE {" + "{" * 5000 + "}" * 5000 + "}"}, None, "deep"),
+    Edge("SPARQL nested 40 brackets deep", "POST", "/sparql",
+         {"query": "SELECT * WHERE { FILTER(" + "(" * 40 + "1" + ")" * 40 + ") }"}, None, ""),
+    Edge("a query of NUL characters", "POST", "/sparql", {"query": "\x00" * 100}, None, "NUL"),
+    Edge("a date on the validate page", "POST", "/validate",
+         {"text": UPLOAD, "as_of": "0001-01-01"}, None, "1900-2999"),
+]
+
+
+@pytest.mark.parametrize("edge", EDGES, ids=lambda e: e.name)
+def test_an_edge_input_gets_a_clear_answer(app: Flask, edge: Edge) -> None:
+    client = app.test_client()
+    kwargs: dict[str, object] = {"method": edge.method}
+    if edge.body is not None:
+        kwargs["data"] = edge.body
+    if edge.content_type:
+        kwargs["content_type"] = edge.content_type
+    response = client.open(edge.path, **kwargs)  # type: ignore[arg-type]
+    text = response.get_data(as_text=True)
+    assert response.status_code < 500, (response.status_code, text[:300])
+    if edge.words:
+        assert response.status_code >= 400
+        assert edge.words in text, text[:300]
