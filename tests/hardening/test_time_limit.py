@@ -60,11 +60,19 @@ def cpu_of(pids: set[int]) -> float:
     return total
 
 
-def gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
+def gone(pid: int, wait: float = 5.0) -> bool:
+    """Whether the process has ended; a killed process is reaped asynchronously, so a
+    busy machine gets a few seconds before it counts as still running."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
 
 
 class Watcher(threading.Thread):
