@@ -205,7 +205,9 @@ KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {
 def expect_known_divergence(request: pytest.FixtureRequest, kind: str, name: str) -> None:
     reason = KNOWN_DIVERGENCES.get((kind, name))
     if reason:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+        # rdflib's GROUP_CONCAT order follows Python's per-process hash seed, so that one
+        # divergence can vanish in a run; the Virtuoso ones are deterministic, hence strict.
+        request.applymarker(pytest.mark.xfail(strict=kind != "memory", reason=reason))
 
 
 @pytest.mark.parametrize("kind", KINDS)
