@@ -51,6 +51,12 @@ class NamedQuery:
     path: Path
     example: str = ""
     param_names: tuple[str, ...] = field(default=(), repr=False)
+    # Columns whose value is a "; "-separated list (GROUP_CONCAT): engines concatenate in
+    # whatever order they meet the items, so dutygraph returns the items sorted.
+    lists: tuple[str, ...] = ()
+    # Which graphs it reads: "scoped" (shared graphs plus the one council asked about, see
+    # queries/scope.py) or "all" (the whole store: search looks across every council).
+    graphs: str = "scoped"
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -92,6 +98,7 @@ def _load(path: Path) -> NamedQuery:
         params=params, provisions=[expand_iri(p) for p in header["provisions"]],
         sparql=text, path=path, example=header["example"].strip(),
         param_names=tuple(p.name for p in params),
+        lists=tuple(header["lists"]), graphs=header["graphs"],
     )
 
 

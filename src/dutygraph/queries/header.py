@@ -19,6 +19,8 @@ from ..errors import InputError
 PREFIX = "#+"
 PARAM_TYPES = ("iri", "date", "text")
 REQUIRED_KEYS = ("name", "summary", "description", "params", "provisions", "example")
+OPTIONAL_KEYS = ("lists", "graphs")
+GRAPHS = ("scoped", "all")
 PARAM_KEYS = {"name", "type", "required", "example", "description", "accepts_label", "kinds",
               "kind_classes"}
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -65,6 +67,18 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     if not isinstance(data["provisions"], list) or not all(
             isinstance(p, str) for p in data["provisions"]):
         raise _fail(path, "'provisions' must be a list of IRIs")
+    unknown_keys = set(data) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
+    if unknown_keys:
+        raise _fail(path, f"unknown keys {', '.join(sorted(unknown_keys))}")
+    lists = data.get("lists") or []
+    if not isinstance(lists, list) or not all(
+            isinstance(v, str) and _VAR_NAME.match(v) for v in lists):
+        raise _fail(path, "'lists' must be a list of result column names")
+    data["lists"] = lists
+    graphs = data.get("graphs", "scoped")
+    if graphs not in GRAPHS:
+        raise _fail(path, f"'graphs' must be one of {', '.join(GRAPHS)}")
+    data["graphs"] = graphs
     params = data["params"] or []
     if not isinstance(params, list):
         raise _fail(path, "'params' must be a list")

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+
+from rdflib import Literal
+from rdflib.term import Node
 
 from ..store import Store
 from .binding import bind
 from .catalogue import get_query
 from .params import resolve
 from .result import QueryResult, to_value
+from .scope import graphs_for, with_dataset
+
+LIST_SEPARATOR = "; "
+
+
+def sorted_lists(rows: Iterable[dict[str, Node]], columns: Iterable[str]) -> None:
+    """Sort the items of each list column in place, so that every engine gives one answer.
+
+    SPARQL leaves the order of GROUP_CONCAT's items to the engine (rdflib, Oxigraph and
+    Virtuoso each differ); the items themselves are the answer, their order is not.
+    """
+    names = tuple(columns)
+    for row in rows:
+        for name in names:
+            value = row.get(name)
+            if isinstance(value, Literal) and LIST_SEPARATOR in str(value):
+                items = sorted(str(value).split(LIST_SEPARATOR))
+                row[name] = Literal(LIST_SEPARATOR.join(items), lang=value.language,
+                                    datatype=value.datatype)
 
 
 def bound_text(store: Store | None, name: str,
@@ -20,6 +42,8 @@ def bound_text(store: Store | None, name: str,
     query = get_query(name)
     terms = resolve(store, query, params)
     text = bind(query.sparql, query.param_names, terms)
+    if store is not None:
+        text = with_dataset(text, graphs_for(store, query, terms))
     shown = {k: str(to_value(v)) for k, v in terms.items()}
     return text, shown
 
@@ -39,4 +63,5 @@ def run_query(store: Store, name: str, params: Mapping[str, str] | None = None, 
     # Every catalogue query's first column is always bound (queries/README.md). rdflib answers
     # a GROUP BY over no solutions with one empty row, which this drops.
     rows = [row for row in result.rows if not variables or variables[0] in row]
+    sorted_lists(rows, get_query(name).lists)
     return QueryResult(query=name, params=shown, variables=variables, rows=rows, sparql=text)
