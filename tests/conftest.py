@@ -42,7 +42,8 @@ def memory_store(repo_graphs: dict[URIRef, Graph]) -> Store:
 
 
 @pytest.fixture(scope="session")
-def embedded_store(repo_graphs: dict[URIRef, Graph], tmp_path_factory: pytest.TempPathFactory) -> Store:
+def embedded_store(repo_graphs: dict[URIRef, Graph],
+                   tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = EmbeddedStore(tmp_path_factory.mktemp("oxigraph"))
     store.replace_graphs(repo_graphs, drop_others=True)
     return store

@@ -11,12 +11,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from .framework_sparql import Select
 from rdflib import Graph, URIRef
 from rdflib.query import ResultRow
 
 from dutygraph.datasets import load_graphs, repository_files
 from dutygraph.namespaces import FRAMEWORK_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, sparql_prefixes
+
+from .framework_sparql import Select
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from .framework_sparql import IN_FORCE_ON_DAY, Select
 from rdflib import Graph
 
 from dutygraph.namespaces import DG, PK, PL
+
+from .framework_sparql import IN_FORCE_ON_DAY, Select
 
 KINDS_ON_DAY = """
 SELECT ?kind WHERE {

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from .framework_sparql import IN_FORCE_ON_DAY, Select
 from rdflib import RDF, Graph, URIRef
 
 from dutygraph.namespaces import DG, DUTY, FN, LINK, ROLE
+
+from .framework_sparql import IN_FORCE_ON_DAY, Select
 
 LEG = "http://www.legislation.gov.uk/id/"
 S16E_DUTY = DUTY["ca2004-s16e-1-safeguarding-arrangements"]

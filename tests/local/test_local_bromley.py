@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .local_checks import ask, select
 from rdflib import Graph
 
 from dutygraph.namespaces import FN
+
+from .local_checks import ask, select
 
 
 def test_bromleys_dcs_also_holds_adult_services_and_an_assurance_test_is_recorded(
@@ -104,7 +105,7 @@ def test_bromleys_chair_is_held_to_account_by_the_chief_executive_as_working_tog
         }""")
 
 
-def test_bromleys_chair_informs_the_dcs_and_the_chief_executive_of_failings_without_answering_to_them(
+def test_bromleys_chair_informs_the_dcs_and_chief_executive_of_failings_without_answering_to_them(
         bromley: Graph) -> None:
     objects = {r[0] for r in select(bromley, """
         SELECT ?role WHERE {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from .local_checks import ask, select, subjects_of_type
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, SKOS
 
 from dutygraph.namespaces import DG, FN, SRC, authority_namespace
+
+from .local_checks import ask, select, subjects_of_type
 
 H = authority_namespace("harrow")
 

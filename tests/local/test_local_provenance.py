@@ -9,6 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from dutygraph.namespaces import DG, FN, GD, ONTOLOGY_GRAPH, PK, ROLE, SRC, authority_graph
+from dutygraph.rdfio import parse_file
+
 from .local_checks import (
     AUTHORITIES,
     XSD_DATE,
@@ -18,11 +24,6 @@ from .local_checks import (
     provenance_problems,
     subjects_of_type,
 )
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
-
-from dutygraph.namespaces import DG, FN, GD, ONTOLOGY_GRAPH, PK, ROLE, SRC, authority_graph
-from dutygraph.rdfio import parse_file
 
 CASES = Path(__file__).parent / "cases"
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from .local_checks import ask, iri_subjects
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from dutygraph.namespaces import DG, LA, SRC
+
+from .local_checks import ask, iri_subjects
 
 S31 = "<http://www.legislation.gov.uk/id/ukpga/2004/31/section/31>"
 

@@ -22,7 +22,8 @@ COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "se
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dutygraph",
-        description="Who answers for a child's safety in England: query and validate the duty graph.",
+        description=("Who answers for a child's safety in England: query and validate the "
+                     "duty graph."),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
