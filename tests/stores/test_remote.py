@@ -5,6 +5,8 @@ see half done."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import logging
 import os
 import random
@@ -17,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from rdflib import Graph, URIRef
 
@@ -30,9 +33,10 @@ from dutygraph.store.remote import (
     _guess_update_url,
     split_credentials,
 )
+from dutygraph.web import create_app
 
-from .conftest import SERVER_MARKS, remote_store
-from .servers import Server, free_port
+from .conftest import SERVER_MARKS, _serve, remote_store
+from .servers import Server, free_port, oxigraph_server
 
 DUTYGRAPH = str(Path(sys.executable).parent / "dutygraph")
 A, B = URIRef(GRAPH_PREFIX + "test/a"), URIRef(GRAPH_PREFIX + "test/b")
@@ -295,3 +299,122 @@ def test_a_remote_build_killed_while_uploading_leaves_the_old_graphs(
         assert len(after) > 30 and str(A) not in after, f"seed {seed}"
     for leftover in store._staging_graphs():  # what the killed writer left
         store.update(f"DROP SILENT GRAPH <{leftover}>")
+
+
+# --- the server's own time limit ----------------------------------------------------------
+# A query the client gives up on must not run on in the server: Virtuoso gets the limit with
+# each query (the `timeout` parameter), Oxigraph's server by its `--timeout-s` option.
+
+LIMIT = 2  # seconds (whole seconds: Oxigraph's --timeout-s takes no fraction)
+# Every triple of the repository times every triple, three times over, counted.
+PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SMALL = ("SELECT ?label WHERE { <https://w3id.org/dutygraph/id/role/dcs> "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+LIMITED_SERVERS = [pytest.param("oxigraph_limited", id="oxigraph", marks=SERVER_MARKS),
+                   pytest.param("virtuoso", id="virtuoso", marks=SERVER_MARKS)]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_limited() -> Iterator[Server]:
+    """Oxigraph's server started as the README says: with --timeout-s at the web limit."""
+    yield from _serve(functools.partial(oxigraph_server, timeout_s=LIMIT))
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    total = 0.0
+    for proc in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def server_goes_idle(server: Server, within: float) -> bool:
+    """Whether the server's processes stop computing (under 0.1 CPU s in half a second)
+    within `within` seconds: bounded, and generous for a busy machine."""
+    assert server.process is not None
+    process = psutil.Process(server.process.pid)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        before = cpu_seconds(process)
+        time.sleep(0.5)
+        if cpu_seconds(process) - before < 0.1:
+            return True
+    return False
+
+
+@pytest.fixture
+def loaded(server: Server, repo_graphs: dict[URIRef, Graph]) -> Iterator[RemoteStore]:
+    """The server holding the repository's graphs (dropped again afterwards: servers are
+    shared by the tests of a process)."""
+    store = remote_store(server)
+    store.replace_graphs(repo_graphs, drop_others=True)
+    try:
+        yield store
+    finally:
+        remote_store(server).write(Source(), drop_others=True)
+
+
+@pytest.mark.parametrize("server", LIMITED_SERVERS, indirect=True)
+def test_a_pathological_query_over_a_remote_store_is_stopped_in_the_server_and_the_next_is_answered(
+        server: Server, loaded: RemoteStore) -> None:
+    app = create_app(loaded, {"QUERY_TIMEOUT": float(LIMIT)})
+    client = app.test_client()
+    assert client.get("/sparql", query_string={"query": SMALL}).status_code == 200
+    start = time.monotonic()
+    response = client.get("/sparql", query_string={"query": PATHOLOGICAL})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 503, response.data[:300]
+    assert "time limit" in response.get_data(as_text=True)
+    assert elapsed < LIMIT + 1.5  # the requirement is one second past the limit
+    # The server itself stopped: it is not still computing the cross product.
+    assert server_goes_idle(server, within=LIMIT + 3), \
+        f"{server.name} is still working on the query the client gave up on"
+    following = client.get("/sparql", query_string={"query": SMALL})
+    assert following.status_code == 200
+    assert following.get_json()["results"]["bindings"]
+
+
+@pytest.mark.parametrize("server", [LIMITED_SERVERS[0]], indirect=True)
+def test_an_answer_oxigraph_cuts_off_at_its_limit_is_a_timeout_not_a_broken_answer(
+        server: Server, loaded: RemoteStore) -> None:
+    patient = remote_store(server, timeout=60)  # the client would wait; the server will not
+    with pytest.raises(QueryTimeout, match="time limit"):
+        patient.select(PATHOLOGICAL)
+    with pytest.raises(QueryTimeout, match="time limit"):
+        patient.construct("CONSTRUCT { ?a ?b ?n } WHERE { { SELECT ?a ?b (COUNT(*) AS ?n) "
+                          "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } GROUP BY ?a ?b } }")
+    assert patient.ask("ASK { ?s ?p ?o }") is True
+
+
+def test_each_query_carries_the_time_limit_for_the_server(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Virtuoso stops a query at the `timeout` parameter (milliseconds) of its request."""
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            body = b'{"head": {}, "boolean": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+        assert RemoteStore(url, timeout=2.5, dataset="server").ask("ASK {}") is True
+        monkeypatch.setenv("DUTYGRAPH_STORE_TIMEOUT_PARAM", "")
+        assert RemoteStore(url, timeout=2.5, dataset="server").ask("ASK {}") is True
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert "timeout=2500" in seen[0].split("&")
+    assert not any(part.startswith("timeout=") for part in seen[1].split("&"))

@@ -60,6 +60,10 @@ LOCK = ".dutygraph-write.lock"
 GENERATION = "gen-"
 BUILDING = ".building"
 WRITER_WAIT = float(os.environ.get("DUTYGRAPH_WRITER_WAIT", "600"))  # seconds
+# The base a query's relative IRIs resolve against when it has no BASE of its own (SPARQL 1.1
+# Protocol leaves it to the service; Oxigraph refuses a relative IRI without one). The
+# endpoint's public name, so `CONSTRUCT { <s> <p> 1 }` answers with absolute IRIs.
+QUERY_BASE_IRI = "https://w3id.org/dutygraph/sparql"
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -259,7 +263,8 @@ class EmbeddedStore(Store):
         # Oxigraph never fetches); otherwise the default graph is the union.
         union = not names_dataset(query)
         try:
-            return self._current().query(query, use_default_graph_as_union=union)
+            return self._current().query(query, use_default_graph_as_union=union,
+                                         base_iri=QUERY_BASE_IRI)
         except SyntaxError as exc:
             raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
         except OSError as exc:

@@ -14,6 +14,13 @@ Three differences between servers are absorbed here so answers match the embedde
 - literals: made canonical (dutygraph.store.canonical), e.g. Virtuoso's "1"^^xsd:boolean;
 - results a server truncates or cuts short at its own limit raise an error, not a short answer.
 
+The time limit is sent to the server as well as kept by the client: each query carries
+`timeout=<ms>` (Virtuoso's per-query limit on /sparql, which stops the work there and answers
+with what it has and X-SQL-State S1TAT; servers that do not know the parameter ignore it;
+DUTYGRAPH_STORE_TIMEOUT_PARAM names another parameter, or is empty to send none). Oxigraph's
+server has no per-query limit: its `serve --timeout-s` cancels a query mid-answer, which is
+reported here as a timeout too.
+
 Credentials come from DUTYGRAPH_STORE_USER / DUTYGRAPH_STORE_PASSWORD (or user:password@ in a
 URL, which is removed from the URL at once). Basic and digest authentication are both answered,
 as the server asks. No message, log line or repr contains the password.
@@ -64,6 +71,15 @@ STAGING_PREFIX = "urn:dutygraph:staging:"
 STAGING_MAX_AGE = 3600  # seconds after which a staging graph is a killed writer's leftover
 GRAPH_LIST_TTL = 5.0  # seconds a remote store trusts its list of graphs
 INSERT_CHUNK = 5000  # triples per INSERT DATA request when there is no Graph Store endpoint
+# What servers write when their own time limit stops a query: Oxigraph's `--timeout-s` cuts
+# the streamed answer with "The SPARQL operation has been cancelled"; others say timeout.
+SERVER_STOPPED = ("has been cancelled", "timeout", "timed out", "time limit")
+
+
+def stopped_by_server(text: str) -> bool:
+    """Whether an error text is a server saying its own time limit stopped the query."""
+    lowered = text.lower()
+    return any(words in lowered for words in SERVER_STOPPED)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -195,6 +211,7 @@ class RemoteStore(Store):
         self.connect_timeout = connect_timeout if connect_timeout is not None else \
             _env_float("DUTYGRAPH_STORE_CONNECT_TIMEOUT", 5.0)
         self.write_timeout = _env_float("DUTYGRAPH_STORE_WRITE_TIMEOUT", 600.0)
+        self.timeout_param = os.environ.get("DUTYGRAPH_STORE_TIMEOUT_PARAM", "timeout")
         mode = dataset or os.environ.get("DUTYGRAPH_STORE_DATASET") or "explicit"
         if mode not in ("explicit", "server"):
             raise InputError(f"dataset mode '{mode}' is not 'explicit' or 'server'",
@@ -238,8 +255,8 @@ class RemoteStore(Store):
         if isinstance(reason, ConnectTimeout):
             return StoreError(f"cannot reach the SPARQL server at {url}: {reason}")
         if isinstance(reason, TimeoutError | socket.timeout):
-            return QueryTimeout(f"{url} did not answer the {what} within "
-                                f"{self.timeout:g} s")
+            return QueryTimeout(f"{url} did not answer the {what} within the time limit "
+                                f"of {self.timeout:g} s")
         if isinstance(reason, ConnectionRefusedError):
             return StoreError(f"cannot reach the SPARQL server at {url}: connection refused "
                               "(is it running?)")
@@ -254,7 +271,7 @@ class RemoteStore(Store):
         if status == 400 and what == "query":
             return InputError(f"the SPARQL server at {url} refused the query: {body}",
                               parameter="query")
-        if status in (503, 504) and "timeout" in body.lower():
+        if status >= 500 and stopped_by_server(body):
             return QueryTimeout(f"{url} stopped the {what} at its time limit: {body}")
         return StoreError(f"{url} answered the {what} with HTTP {status}: {body}")
 
@@ -262,6 +279,9 @@ class RemoteStore(Store):
         wrapper = _Wrapper(self.query_url, self._opener, self.timeout or 0)
         wrapper.setQuery(query)
         wrapper.setReturnFormat(return_format)
+        if self.timeout_param and self.timeout:
+            # The server's own limit, so its work stops when the client stops waiting.
+            wrapper.addParameter(self.timeout_param, str(max(1, round(self.timeout * 1000))))
         if names_dataset(query):
             # Sent as protocol parameters too: a server whose default graph is the union
             # (Oxigraph's --union-default-graph) ignores FROM in the query text.
@@ -298,6 +318,14 @@ class RemoteStore(Store):
         media = str(headers.get("Content-Type", "")).split(";")[0].strip().lower()
         return bytes(body), media
 
+    def _check_cut_short(self, body: bytes) -> None:
+        """An answer that does not parse because the server's own time limit cut it off
+        (Oxigraph streams the answer, then writes its error into it) is a timeout."""
+        tail = body[-300:].decode("utf-8", "replace")
+        if stopped_by_server(tail):
+            raise QueryTimeout(f"{self.query_url} stopped the query at its time limit: "
+                               f"{self._scrub(' '.join(tail.split())[-120:])}")
+
     # --- reading -------------------------------------------------------------------------
 
     @staticmethod
@@ -316,6 +344,7 @@ class RemoteStore(Store):
         try:
             data = json.loads(body)
         except ValueError as exc:
+            self._check_cut_short(body)
             raise StoreError(f"{self.query_url} did not answer with SPARQL JSON results: "
                              f"{body[:200]!r}") from exc
         if not isinstance(data, dict):
@@ -354,6 +383,7 @@ class RemoteStore(Store):
                 graph.add((to_rdflib(t.subject), to_rdflib(t.predicate),
                            canonical_term(to_rdflib(t.object))))
         except SyntaxError as exc:
+            self._check_cut_short(body)
             raise StoreError(f"{self.query_url} sent Turtle that does not parse: {exc}") from exc
         return graph
 
