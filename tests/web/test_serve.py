@@ -120,3 +120,15 @@ def test_serve_refuses_a_store_that_was_never_built(tmp_path: Path) -> None:
                            "--port", "1"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert "dutygraph build" in done.stderr
+
+
+def test_serve_runs_sixteen_threads_a_worker_by_default_as_the_readme_says() -> None:
+    """Request threads mostly wait on query workers or a remote server: four would queue a
+    64-client load behind a few slow queries (the load test runs 2 x 16)."""
+    from dutygraph.cli import make_parser
+    from dutygraph.cli.serve import DEFAULT_THREADS
+
+    args = make_parser().parse_args(["serve"])
+    assert args.threads == DEFAULT_THREADS == 16
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "16 threads" in readme

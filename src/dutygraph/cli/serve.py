@@ -2,7 +2,10 @@
 
 Workers are processes (gthread: each with --threads threads); every worker opens the store
 read-only after the fork (see dutygraph.web.wsgi). Two workers suit the two cores this runs
-on: one slow query then holds one worker's thread, not the whole service.
+on: one slow query then holds one worker's thread, not the whole service. Sixteen threads a
+worker, because a request thread mostly waits (on a query worker process, or a remote
+server) rather than computes: with four, 64 clients queue at gunicorn behind a few slow
+queries, while the work itself stays bounded by the query workers and the time limit.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from ..errors import InputError, StoreError
 from ..store import store_spec
 from .common import add_store_options
 
+DEFAULT_THREADS = 16  # request threads per gunicorn worker (see above)
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="serve the web view, API and SPARQL endpoint (gunicorn)")
@@ -23,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                   help=f"threads per worker (default {DEFAULT_THREADS})")
     p.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit of one query (default 10, or $DUTYGRAPH_QUERY_TIMEOUT)")
     p.add_argument("--access-log", action="store_true", help="log every request to stderr")
@@ -63,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
                 "bind": f"{args.host}:{args.port}",
                 "workers": args.workers,
                 "threads": args.threads,
-                "worker_class": "gthread",
+                # gthread, with the security headers on gunicorn's own error answers.
+                "worker_class": "dutygraph.web.gunicorn_worker.ThreadWorker",
                 # Heartbeat only (queries are bounded by QUERY_TIMEOUT in the app).
                 "timeout": 60,
                 "graceful_timeout": 10,

@@ -9,8 +9,9 @@
                                      or a multipart `file`; the validation report as JSON
   GET  /api/openapi.json             the OpenAPI description of all of this and /sparql, /id
 
-Errors are {"error": message, "parameter": name or null}: 400 bad input, 404 unknown query,
-413 upload over the size caps, 415 upload type we do not read, 503 time limit or store down.
+Errors are {"error": message, "parameter": name or null}: 400 bad input or an answer over
+the row/byte cap (as on the pages and /sparql), 404 unknown query, 413 upload over the size
+caps, 415 upload type we do not read, 503 time limit or store down.
 """
 
 from __future__ import annotations

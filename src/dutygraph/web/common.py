@@ -62,10 +62,16 @@ def iri_for_local_path(path: str) -> str:
 # Errors
 # ------------------------------------------------------------------------------------------
 
+# An answer over the row or byte cap (MAX_ROWS, MAX_RESULT_BYTES), on pages, /api, /sparql and
+# /id alike: the client must narrow the query, so a client error; not 413, which says the
+# *request* was too large and is kept for request bodies and uploads over their caps.
+RESULT_TOO_LARGE_STATUS = 400
+
+
 def status_for(exc: BaseException) -> int:
     """The HTTP status of an error we raise: bad input 400, unacceptable format 406, upload
     too large 413, upload format unsupported 415, time limit or unreachable store 503, an
-    answer over the size cap 400 (the client must narrow the query)."""
+    answer over the size cap RESULT_TOO_LARGE_STATUS (400)."""
     if isinstance(exc, HTTPException):
         return exc.code or 500
     if isinstance(exc, NotAcceptable):
@@ -74,7 +80,9 @@ def status_for(exc: BaseException) -> int:
         return 415
     if isinstance(exc, UploadTooLarge):
         return 413
-    if isinstance(exc, InputError | ResultTooLarge):
+    if isinstance(exc, ResultTooLarge):
+        return RESULT_TOO_LARGE_STATUS
+    if isinstance(exc, InputError):
         return 400
     if isinstance(exc, QueryTimeout | StoreError):
         return 503
@@ -224,11 +232,12 @@ def parse_as_of(value: str | None, parameter: str = "as_of") -> dt.date | None:
     except ValueError as exc:
         raise InputError(f"'{value}' is not a date in the form YYYY-MM-DD",
                          parameter=parameter) from exc
-    if not 1900 <= day.year <= 2999:  # (validation's date arithmetic fails at year 1)
+    if not 1900 <= day.year <= 2999:  # the law it holds begins in 1989; keep answers sane
         raise InputError(f"'{value}' is outside the years 1900-2999 this service answers for",
                          parameter=parameter)
     return day
 
 
-__all__ = ["DutygraphError", "check_size", "json_error", "local_path_for", "parse_as_of",
-           "read_rdf_upload", "run_limited", "status_for", "text_error"]
+__all__ = ["RESULT_TOO_LARGE_STATUS", "DutygraphError", "check_size", "json_error",
+           "local_path_for", "parse_as_of", "read_rdf_upload", "run_limited", "status_for",
+           "text_error"]

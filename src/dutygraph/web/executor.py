@@ -14,7 +14,8 @@ make_executor picks the executor from the app's settings:
 - ThreadExecutor runs calls on a small thread pool: the client gets its 503 on time, but the
   engine call runs on to completion in its thread. It serves remote stores, where the work is
   the remote server's: there the limit is the HTTP request's timeout (the client side gives
-  up and closes the connection) plus whatever timeout the server itself enforces.
+  up and closes the connection), sent to the server with each query as well, plus whatever
+  limit the server itself is started with (Oxigraph's `--timeout-s`).
 """
 
 from __future__ import annotations
@@ -137,9 +138,9 @@ def make_executor(store: Store, config: Mapping[str, Any]) -> Executor:
         raise StoreError(f"QUERY_EXECUTOR is '{kind}'; use 'process' or 'thread'")
     if kind == "thread" or store.kind == "remote":
         if store.kind == "remote":
-            # The HTTP request gives up (and closes its connection) at the limit. The server's
-            # own work stops only by its own setting: Oxigraph's `serve --timeout-s`, or
-            # Virtuoso's MaxQueryExecutionTime ([SPARQL] in virtuoso.ini).
+            # The HTTP request gives up (and closes its connection) at the limit, and carries
+            # it to the server (`timeout=<ms>`, Virtuoso's per-query limit). Oxigraph's server
+            # has no per-query limit: only its `serve --timeout-s` stops the work there.
             current = getattr(store, "timeout", None)
             with contextlib.suppress(AttributeError):
                 store.timeout = min(current, timeout) if current else timeout

@@ -47,6 +47,10 @@ def _query_parameters(q: Any) -> list[dict[str, Any]]:
     return out
 
 
+# The one description of an answer over the caps (status RESULT_TOO_LARGE_STATUS, 400).
+TOO_LARGE = "the answer is over the row or byte cap of this service (narrow the query)"
+
+
 def _rows_responses(csv: bool = True, json: bool = True) -> dict[str, Any]:
     content: dict[str, Any] = {}
     if json:
@@ -54,8 +58,7 @@ def _rows_responses(csv: bool = True, json: bool = True) -> dict[str, Any]:
     if csv:
         content["text/csv"] = {"schema": {"type": "string"}}
     return {"200": {"description": "the rows", "content": content},
-            "400": _error_response("a parameter is missing or malformed, or the answer is "
-                                   "over the size cap"),
+            "400": _error_response(f"a parameter is missing or malformed; or {TOO_LARGE}"),
             "404": _error_response("no such query"),
             "503": _error_response("the query ran past the time limit, or the store is down")}
 
@@ -169,7 +172,7 @@ _SPARQL_RESPONSES = {
     "303": {"description": "a browser asking for HTML without a query: the SPARQL editor"},
     "400": _text_error("malformed query (the parser's message), an update (this endpoint is "
                        "read-only), SERVICE, or a dataset naming a graph this store does "
-                       "not hold; or the answer is over the row or byte cap"),
+                       f"not hold; or {TOO_LARGE}"),
     "406": _text_error("Accept admits no format this answer can be written in"),
     "415": _text_error("a POST body that is neither a form nor application/sparql-query"),
     "503": _text_error("the query ran past the time limit, or the store is down"),
@@ -271,6 +274,7 @@ def build_spec(queries: Iterable[Any], graphs: list[str] | None = None) -> dict[
                     **{m: _body_schema(m) for m in GRAPH.media.values()},
                     "text/html": {"schema": {"type": "string"}}}},
                 "303": {"description": "the HTML page of the entity"},
+                "400": _text_error(TOO_LARGE),
                 "404": _text_error("the store does not mention this IRI"),
                 "406": _text_error("Accept admits no format we write"),
                 "503": _text_error("the store is down or out of time")}}},

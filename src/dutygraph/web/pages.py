@@ -41,7 +41,7 @@ from ..queries import (
     run_query,
 )
 from . import get_store, pagedata
-from .common import local_path_for, parse_as_of, run_limited
+from .common import RESULT_TOO_LARGE_STATUS, local_path_for, parse_as_of, run_limited
 from .pagedata import Term
 
 bp = Blueprint("pages", __name__)
@@ -102,8 +102,8 @@ def _timeout(exc: QueryTimeout) -> tuple[str, int]:
 
 @bp.errorhandler(ResultTooLarge)
 def _too_large(exc: ResultTooLarge) -> tuple[str, int]:
-    return render_template("pages/error.html", title="Too many results",
-                           message=str(exc), status=400), 400
+    return render_template("pages/error.html", title="Too many results", message=str(exc),
+                           status=RESULT_TOO_LARGE_STATUS), RESULT_TOO_LARGE_STATUS
 
 
 @bp.errorhandler(StoreError)
