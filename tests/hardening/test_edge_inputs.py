@@ -3,10 +3,16 @@ must get a 4xx with a message, never a 500 or a 503 from a crashed worker."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask import Flask
+
+from dutygraph.cli import main
+from dutygraph.validation.dates import AsOf
 
 UPLOAD = ("@prefix dg: <https://w3id.org/dutygraph/def#> .\n"
           "<https://w3id.org/dutygraph/id/authority/x> a dg:LocalAuthority .\n")
@@ -63,3 +69,30 @@ def test_an_edge_input_gets_a_clear_answer(app: Flask, edge: Edge) -> None:
     if edge.words:
         assert response.status_code >= 400
         assert edge.words in text, text[:300]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-02-28", "0001-12-31", "9999-12-31"])
+def test_the_command_line_validates_on_the_first_and_last_days_a_date_can_name(
+        day: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The years 1 and 9999 get an answer (no law was in force in the year 1), not a crash."""
+    data = tmp_path / "arrangements.ttl"
+    data.write_text(UPLOAD, encoding="utf-8")
+    status = main(["validate", str(data), "--as-of", day, "--format", "json"])
+    out = capsys.readouterr()
+    assert status in (0, 1), out.err[-500:]
+    assert json.loads(out.out)
+    assert "Traceback" not in out.err
+
+
+def test_the_twelve_months_ending_in_the_year_1_begin_on_its_first_day() -> None:
+    assert AsOf(dt.date(1, 6, 30)).window_start == dt.date(1, 1, 1)
+    assert AsOf(dt.date(2, 6, 30)).window_start == dt.date(1, 7, 1)
+    assert AsOf(dt.date(2013, 5, 7)).window_start == dt.date(2012, 5, 8)
+
+
+def test_a_date_past_what_a_date_can_name_is_refused_naming_the_parameter(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "arrangements.ttl"
+    data.write_text(UPLOAD, encoding="utf-8")
+    assert main(["validate", str(data), "--as-of", "0000-12-31"]) == 2
+    assert "as-of" in capsys.readouterr().err

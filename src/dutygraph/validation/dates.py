@@ -46,6 +46,10 @@ class AsOf:
 
     @property
     def window_start(self) -> dt.date:
+        if self.day.year == dt.MINYEAR:
+            # The twelve months would begin in the year 0, which neither Python nor xsd:date
+            # (as rdflib reads it) can hold; nothing can be dated before the year 1 anyway.
+            return dt.date.min
         return year_before(self.day) + dt.timedelta(days=1)
 
     def iso(self) -> str:
