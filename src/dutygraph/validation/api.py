@@ -17,7 +17,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..namespaces import BASE, DG, authority_iri
+from ..namespaces import BASE, DG, authority_graph, authority_iri, authority_slug
 from ..rdfio import parse_file
 from ..store import Store
 from .dataset import (
@@ -244,9 +244,21 @@ def validate_store(store: Store, *, authority: str | None = None,
     """Validate the authorities of a store (every one when `authority` is None)."""
     chosen: list[URIRef] | None = None
     if authority:
-        chosen = [resolve_authority(authority, _store_candidates(store))]
+        chosen = [_named_authority(store, authority)
+                  or resolve_authority(authority, _store_candidates(store))]
     view = view_of_store(store, chosen)
     return _run(view, resolve(as_of), engine, chosen)
+
+
+def _named_authority(store: Store, spec: str) -> URIRef | None:
+    """The authority an IRI or slug names, when its graph is in the store: found without
+    reading every authority's label (a third of re-validating one council at 1,530)."""
+    wanted = spec.strip()
+    iri = wanted if "/" in wanted else str(authority_iri(wanted))
+    slug = authority_slug(iri)
+    if slug is None or str(authority_iri(slug)) != iri:
+        return None
+    return URIRef(iri) if authority_graph(slug) in set(store.graph_names()) else None
 
 
 def _store_candidates(store: Store) -> list[tuple[str, str]]:
