@@ -9,7 +9,7 @@ contents or the new, never a mixture, and a writer killed half-way leaves the ol
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -128,6 +128,11 @@ class Store(ABC):
 
         self.write(Source(graphs=graphs), drop_others=drop_others, replace=graphs.keys(),
                    progress=progress)
+
+    def version(self) -> Hashable | None:
+        """A value that changes whenever the store's contents may have changed, so read
+        answers can be cached against it (dutygraph.web.cache); None: unknown, do not cache."""
+        return None
 
     def triple_count(self) -> int:
         result = self.select(TRIPLE_COUNT)

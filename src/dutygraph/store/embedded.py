@@ -34,7 +34,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +180,7 @@ class EmbeddedStore(Store):
         self._lock = threading.Lock()
         self._key: tuple[int, int, int] | None = None
         self._legacy = False
+        self._writes = 0  # in memory: bumped on every write (see version)
         if path is None:
             self.location = "oxigraph-memory"
             self._root: Path | None = None
@@ -242,6 +243,15 @@ class EmbeddedStore(Store):
                 if self._pointer_key() != self._key:
                     self._store = self._open()
         return self._store
+
+    def version(self) -> Hashable | None:
+        """On disk, the pointer file's identity (a new generation is a new file); in memory,
+        a count of writes."""
+        if self._root is None:
+            return ("memory", id(self), self._writes)
+        if self._legacy:
+            return None
+        return ("disk", str(self._root), self._pointer_key())
 
     def generation_path(self) -> Path | None:
         """The folder of the current generation: a plain Oxigraph database, which
@@ -414,6 +424,7 @@ class EmbeddedStore(Store):
         fresh.bulk_extend(counted)
         with self._lock:
             self._store = fresh
+            self._writes += 1
         written = sorted(URIRef(g) for g in counted.graphs) if names is None else sorted(names)
         return WriteResult(written, counted.count, self.location)
 

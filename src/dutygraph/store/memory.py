@@ -10,7 +10,7 @@ half-written one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql
@@ -35,6 +35,7 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self.location = "memory"
         self._dataset = Dataset(default_union=True)
+        self._writes = 0  # bumped on every write: the store's version (see Store.version)
         self._lock = threading.Lock()  # serialises writers; readers use a snapshot
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
@@ -83,6 +84,9 @@ class MemoryStore(Store):
             return serialize_select(self.ask(query), result_format)
         return serialize_graph(self.construct(query), result_format)
 
+    def version(self) -> Hashable | None:
+        return ("memory", id(self), self._writes)
+
     def graph_names(self) -> list[URIRef]:
         dataset = self._dataset
         return sorted(
@@ -120,5 +124,6 @@ class MemoryStore(Store):
                                        to_rdflib(quad.object)))
                 count += 1
             self._dataset = fresh
+            self._writes += 1
         graphs = sorted(written) if names is None else sorted(names)
         return WriteResult(graphs, count, self.location)

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import DutygraphError
 from ..store import Store, open_store
+from .cache import ResultCache
 from .executor import EXECUTOR_CONFIG
 
 # rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
@@ -47,6 +48,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"),
     "REFERRER_POLICY": "same-origin",
+    "RESULT_CACHE_ENTRIES": 2048,  # answers kept per process (0: no cache; web.cache)
+    "RESULT_CACHE_ROWS": 500_000,  # rows those answers may hold together
     **EXECUTOR_CONFIG,  # worker processes, long-query and memory limits (web.executor)
 }
 
@@ -72,6 +75,8 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
     # The one seam for how limits are enforced: replace this object to change it.
     app.extensions["dutygraph.executor"] = make_executor(app.extensions["dutygraph.store"],
                                                          app.config)
+    app.extensions["dutygraph.cache"] = ResultCache(int(app.config["RESULT_CACHE_ENTRIES"]),
+                                                    int(app.config["RESULT_CACHE_ROWS"]))
     for name in BLUEPRINTS:
         try:
             module = importlib.import_module(f"{__name__}.{name}")
@@ -92,8 +97,10 @@ def get_store() -> Store:
     from .executor import LimitedStore
 
     inner: Store = current_app.extensions["dutygraph.store"]
+    fresh = "no-cache" in request.headers.get("Cache-Control", "").lower()
     return LimitedStore(inner, current_app.extensions["dutygraph.executor"],
-                        max_rows=int(current_app.config["MAX_ROWS"]))
+                        max_rows=int(current_app.config["MAX_ROWS"]),
+                        cache=current_app.extensions.get("dutygraph.cache"), fresh=fresh)
 
 
 def _is_developer_path(path: str) -> bool:

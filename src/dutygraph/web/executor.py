@@ -31,6 +31,7 @@ from rdflib import Graph, URIRef
 
 from ..errors import QueryTimeout, ResultTooLarge, StoreError
 from ..store import SelectResult, Store
+from .cache import ResultCache
 
 T = TypeVar("T")
 
@@ -153,10 +154,15 @@ def make_executor(store: Store, config: Mapping[str, Any]) -> Executor:
 class LimitedStore(Store):
     """A read-only view of a store whose every call runs under the executor's limits."""
 
-    def __init__(self, inner: Store, executor: Executor, *, max_rows: int) -> None:
+    def __init__(self, inner: Store, executor: Executor, *, max_rows: int,
+                 cache: ResultCache | None = None, fresh: bool = False) -> None:
         self.inner = inner
         self.executor = executor
         self.max_rows = max_rows
+        # Answers of select/ask/graph_names kept per store version (web.cache); `fresh`
+        # (the client sent Cache-Control: no-cache) recomputes and replaces them.
+        self.cache = cache if cache is not None and cache.enabled else None
+        self.fresh = fresh
         self.kind = inner.kind
         self.location = inner.location
         self.timeout = getattr(inner, "timeout", None)
@@ -167,13 +173,35 @@ class LimitedStore(Store):
                 f"the result has more than {self.max_rows} {what} (the limit of this "
                 "service); narrow the query or add a LIMIT")
 
+    def _cached(self, call: str, *args: Any) -> tuple[Any, Any]:
+        """(version, kept answer or None); version None means: do not cache."""
+        if self.cache is None:
+            return None, None
+        version = self.inner.version()
+        if version is None or self.fresh:
+            return version, None
+        return version, self.cache.get(version, (call, *args))
+
+    def _keep(self, version: Any, call: str, args: tuple[Any, ...], value: Any,
+              rows: int) -> None:
+        if self.cache is not None and version is not None:
+            self.cache.put(version, (call, *args), value, rows)
+
     def select(self, query: str) -> SelectResult:
-        result: SelectResult = self.executor.store_call(self.inner, "select", query)
-        self._too_many(len(result.rows), "rows")
-        return result
+        version, kept = self._cached("select", query)
+        if kept is None:
+            kept = self.executor.store_call(self.inner, "select", query)
+            self._too_many(len(kept.rows), "rows")
+            self._keep(version, "select", (query,), kept, len(kept.rows))
+        # a copy: callers may sort or trim the rows they are given
+        return SelectResult(list(kept.variables), [dict(row) for row in kept.rows])
 
     def ask(self, query: str) -> bool:
-        return bool(self.executor.store_call(self.inner, "ask", query))
+        version, kept = self._cached("ask", query)
+        if kept is None:
+            kept = bool(self.executor.store_call(self.inner, "ask", query))
+            self._keep(version, "ask", (query,), kept, 1)
+        return bool(kept)
 
     def construct(self, query: str) -> Graph:
         graph: Graph = self.executor.store_call(self.inner, "construct", query)
@@ -185,8 +213,14 @@ class LimitedStore(Store):
         return body, media
 
     def graph_names(self) -> list[URIRef]:
-        names: list[URIRef] = self.executor.store_call(self.inner, "graph_names")
-        return names
+        version, kept = self._cached("graph_names")
+        if kept is None:
+            kept = self.executor.store_call(self.inner, "graph_names")
+            self._keep(version, "graph_names", (), kept, len(kept))
+        return list(kept)
+
+    def version(self) -> Any:
+        return self.inner.version()
 
     def export_graph(self, name: URIRef) -> Graph:
         graph: Graph = self.executor.store_call(self.inner, "export_graph", name)
