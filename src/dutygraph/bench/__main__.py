@@ -276,12 +276,13 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
 
     with dutygraph_server(serve_copy, data.folder) as srv, RssSampler(srv.pid) as rss:
         time.sleep(0.5)
-        idle = rss.tree_rss()
+        idle, idle_pss = rss.tree_rss(), rss.tree_pss()
         session = requests.Session()
         for c in qcases:
-            res["queries"].setdefault(c.name, {})["http"] = query_stage.http(
-                session, srv.base_url, c, plan["http_reps"], plan["query_budget_s"]
-            ).to_json("ms")
+            for key, cached in (("http", False), ("http_cached", True)):
+                res["queries"].setdefault(c.name, {})[key] = query_stage.http(
+                    session, srv.base_url, c, plan["http_reps"], plan["query_budget_s"],
+                    cached=cached).to_json("ms")
         single = [c for c in qcases if c.single_authority]
         paths = []
         for k, slug in enumerate(data.authorities[:50] if single else []):
@@ -291,12 +292,19 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
             paths.append(f"/api/queries/{case.name}?{urlencode(params)}")
         load: dict[str, Any] = {"queries": sorted({c.name for c in single})}
         if paths:
+            # Each answer computed (Cache-Control: no-cache), then as served to repeated
+            # questions (the answer cache, dutygraph.web.cache).
             for clients in (1, 8):
                 load[str(clients)] = load_stage.run(srv.base_url, paths, clients,
                                                     plan["load_seconds"],
-                                                    plan["load_max_requests"])
+                                                    plan["load_max_requests"],
+                                                    {"Cache-Control": "no-cache"})
+                load[f"{clients}-cached"] = load_stage.run(srv.base_url, paths, clients,
+                                                           plan["load_seconds"],
+                                                           plan["load_max_requests"])
         res["http_load"] = load
         res["server_memory"] = {"idle_rss_mb": mb(idle), "peak_rss_mb": mb(rss.peak),
+                                "idle_pss_mb": mb(idle_pss), "peak_pss_mb": mb(rss.peak_pss),
                                 "processes": 1 + len(_children(srv.pid))}
 
 

@@ -18,7 +18,7 @@ from .measure import percentile
 
 
 def _client(base_url: str, paths: list[str], start_at: float, seconds: float,
-            max_requests: int, out: Any) -> None:
+            max_requests: int, out: Any, headers: dict[str, str] | None = None) -> None:
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -33,7 +33,7 @@ def _client(base_url: str, paths: list[str], start_at: float, seconds: float,
         path = paths[i % len(paths)]
         t = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Accept": "application/json"})
+            conn.request("GET", path, headers={"Accept": "application/json", **(headers or {})})
             resp = conn.getresponse()
             resp.read()
             ok = resp.status == 200
@@ -53,13 +53,15 @@ def _client(base_url: str, paths: list[str], start_at: float, seconds: float,
 
 
 def run(base_url: str, paths: list[str], clients: int, seconds: float,
-        max_requests: int) -> dict[str, Any]:
-    """Throughput and latency of `clients` concurrent clients cycling through paths."""
+        max_requests: int, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """Throughput and latency of `clients` concurrent clients cycling through paths
+    (headers: sent with every request, e.g. Cache-Control: no-cache)."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     start_at = time.time() + 1.5  # let every client process start before any sends
     procs = [ctx.Process(target=_client, args=(base_url, paths[k:] + paths[:k], start_at,
-                                               seconds, max_requests, queue), daemon=True)
+                                               seconds, max_requests, queue, headers),
+                         daemon=True)
              for k in range(clients)]
     for p in procs:
         p.start()

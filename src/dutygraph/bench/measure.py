@@ -95,6 +95,7 @@ class RssSampler:
         self.pid = pid
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self.last = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -113,12 +114,32 @@ class RssSampler:
                 continue
         return total
 
+    def tree_pss(self) -> int:
+        """The tree's proportional set size: each shared page counted once across the tree
+        (RSS counts a page in every process that maps it, so its sum overstates)."""
+        try:
+            root = psutil.Process(self.pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                continue
+        return total
+
     def _run(self) -> None:
+        k = 0
         while not self._stop.is_set():
             rss = self.tree_rss()
             if rss:
                 self.last = rss
                 self.peak = max(self.peak, rss)
+            if k % 4 == 0:  # reading smaps costs more than RSS: every fourth sample
+                self.peak_pss = max(self.peak_pss, self.tree_pss())
+            k += 1
             self._stop.wait(self.interval)
 
     def __enter__(self) -> RssSampler:

@@ -162,13 +162,17 @@ def raw(store_obj: Any, case: Case, reps: int, budget_s: float) -> Sample:
     return sample
 
 
-def http(session: Any, base_url: str, case: Case, reps: int, budget_s: float) -> Sample:
+def http(session: Any, base_url: str, case: Case, reps: int, budget_s: float, *,
+         cached: bool = False) -> Sample:
+    """Through `dutygraph serve`; unless cached, with Cache-Control: no-cache, so each answer
+    is computed (the figure compares with the library's)."""
     url = f"{base_url}/api/queries/{case.name}"
     if case.params:
         url += "?" + urlencode(case.params)
+    headers = {} if cached else {"Cache-Control": "no-cache"}
 
     def call() -> int:
-        resp = session.get(url, timeout=60)
+        resp = session.get(url, timeout=60, headers=headers)
         if resp.status_code != 200:
             raise RuntimeError(f"HTTP {resp.status_code} for {url}: {resp.text[:200]}")
         return len(resp.content)
