@@ -23,7 +23,7 @@ The rule (queries/README.md, "Which graphs a query reads"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -47,11 +47,33 @@ def _council_of(term: Node | None) -> str | None:
     return slug or None
 
 
+# The graphs found for a council (or for none), per store version: they change only when the
+# store does, and finding them costs two store calls, more than a small query itself.
+_KEPT: dict[Hashable, list[URIRef] | None] = {}
+_KEPT_MAX = 4096
+
+
 def graphs_for(store: Store, query: NamedQuery,
                terms: Mapping[str, Node | None]) -> list[URIRef] | None:
     """The graphs the query should read, or None for the whole store."""
     if query.graphs == "all":
         return None
+    slug = _council_of(terms.get("authority")) or _council_of(terms.get("subject"))
+    if slug is None and any(_council_of(v) for v in terms.values()):
+        return None
+    version = store.version()
+    if version is None:
+        return _find(store, slug)
+    key = (version, slug)
+    if key not in _KEPT:
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[key] = _find(store, slug)
+    found = _KEPT[key]
+    return None if found is None else list(found)
+
+
+def _find(store: Store, slug: str | None) -> list[URIRef] | None:
     names = store.graph_names()
     if any(_NOT_IN_IRIREF & set(str(g)) for g in names):
         return None  # a graph name that cannot be written as <IRI>: read the whole store
@@ -59,10 +81,7 @@ def graphs_for(store: Store, query: NamedQuery,
               and not str(g).startswith(_SOURCE_GRAPH)]
     if len(shared) == len(names):
         return None  # no council or document graphs: nothing to narrow
-    slug = _council_of(terms.get("authority")) or _council_of(terms.get("subject"))
     if slug is None:
-        if any(_council_of(v) for v in terms.values()):
-            return None
         graphs = shared
     else:
         own = authority_graph(slug)

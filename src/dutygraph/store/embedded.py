@@ -181,6 +181,7 @@ class EmbeddedStore(Store):
         self._key: tuple[int, int, int] | None = None
         self._legacy = False
         self._writes = 0  # in memory: bumped on every write (see version)
+        self._identity = object()  # unlike id(self), never reused while a cache holds it
         if path is None:
             self.location = "oxigraph-memory"
             self._root: Path | None = None
@@ -248,7 +249,7 @@ class EmbeddedStore(Store):
         """On disk, the pointer file's identity (a new generation is a new file); in memory,
         a count of writes."""
         if self._root is None:
-            return ("memory", id(self), self._writes)
+            return ("memory", self._identity, self._writes)
         if self._legacy:
             return None
         return ("disk", str(self._root), self._pointer_key())

@@ -36,6 +36,7 @@ class MemoryStore(Store):
         self.location = "memory"
         self._dataset = Dataset(default_union=True)
         self._writes = 0  # bumped on every write: the store's version (see Store.version)
+        self._identity = object()  # unlike id(self), never reused while a cache holds it
         self._lock = threading.Lock()  # serialises writers; readers use a snapshot
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
@@ -85,7 +86,7 @@ class MemoryStore(Store):
         return serialize_graph(self.construct(query), result_format)
 
     def version(self) -> Hashable | None:
-        return ("memory", id(self), self._writes)
+        return ("memory", self._identity, self._writes)
 
     def graph_names(self) -> list[URIRef]:
         dataset = self._dataset
