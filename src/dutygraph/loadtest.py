@@ -1,7 +1,7 @@
 """`make loadtest`: a bounded load run against the production server on loopback.
 
     python -m dutygraph.loadtest --store .store/oxigraph --out bench [--clients 64]
-        [--seconds 60] [--workers 2] [--threads 16] [--query-timeout 10]
+        [--seconds 60] [--workers 1] [--threads 16] [--query-timeout 10]
 
 Starts `dutygraph serve` (gunicorn) on a free 127.0.0.1 port and runs two phases of the same
 length with the same number of clients, each client a keep-alive HTTP connection sending one
@@ -43,6 +43,8 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .cli.serve import DEFAULT_THREADS, DEFAULT_WORKERS
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?{var}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 SPARQL = [
@@ -388,8 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase")
     parser.add_argument("--pathological-share", type=float, default=0.25)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--query-timeout", type=float, default=10.0)
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--blocks", type=int, default=3,

@@ -1,11 +1,16 @@
 """dutygraph serve: the web view and SPARQL endpoint under gunicorn (a production WSGI server).
 
 Workers are processes (gthread: each with --threads threads); every worker opens the store
-read-only after the fork (see dutygraph.web.wsgi). Two workers suit the two cores this runs
-on: one slow query then holds one worker's thread, not the whole service. Sixteen threads a
-worker, because a request thread mostly waits (on a query worker process, or a remote
-server) rather than computes: with four, 64 clients queue at gunicorn behind a few slow
-queries, while the work itself stays bounded by the query workers and the time limit.
+read-only after the fork (see dutygraph.web.wsgi). One worker by default: the queries run in
+the worker's query processes (three, QUERY_WORKERS), so on the two cores this runs on one core
+answers HTTP while the others compute. Measured at 1,530 councils with the bench's load
+generator against two workers of two query processes each: peak memory 187 MB PSS against
+299 MB, cached answers at one client ~1,800 against ~800 req/s (clients and server share the
+cores), but answers computed for eight clients at once 11 against 25 req/s. Give more
+(--workers) on more cores. Sixteen threads a worker, because a request thread mostly waits (on
+a query worker process, or a remote server) rather than computes: with four, 64 clients queue
+at gunicorn behind a few slow queries, while the work itself stays bounded by the query
+workers and the time limit.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..errors import InputError, StoreError
 from ..store import store_spec
 from .common import add_store_options
 
+DEFAULT_WORKERS = 1  # gunicorn worker processes (see above)
 DEFAULT_THREADS = 16  # request threads per gunicorn worker (see above)
 
 
@@ -27,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_store_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                   help=f"worker processes (default {DEFAULT_WORKERS})")
     p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
                    help=f"threads per worker (default {DEFAULT_THREADS})")
     p.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",

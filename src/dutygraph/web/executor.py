@@ -41,7 +41,7 @@ READ_ONLY_STORE_MESSAGE = "the web service opens its store read-only"
 # as DUTYGRAPH_<NAME> in the environment). QUERY_TIMEOUT and QUERY_THREADS are the app's.
 EXECUTOR_CONFIG: dict[str, Any] = {
     "QUERY_EXECUTOR": "process",  # "process" (stoppable) or "thread" (abandons, see above)
-    "QUERY_WORKERS": 8,  # worker processes per server process that answer ordinary calls
+    "QUERY_WORKERS": 3,  # worker processes per server process that answer ordinary calls
     "MAX_SLOW_QUERIES": 2,  # long (demoted) queries running at once per server process
     "SLOW_QUERY_CPU": 0.5,  # CPU seconds after which a call counts as a long query
     "QUERY_MEMORY_LIMIT": 1024 * 1024 * 1024,  # bytes a worker may grow by during one call
