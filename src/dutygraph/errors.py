@@ -32,6 +32,10 @@ class StoreError(DutygraphError):
     """A store could not be opened or reached, or refused a request; names the URL or path."""
 
 
+class EngineRefused(StoreError):
+    """A named query not run because the store's engine is known to answer it wrongly."""
+
+
 class QueryTimeout(StoreError):
     """A query ran past its time limit and was stopped."""
 

@@ -21,6 +21,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from dutygraph.datasets import repository_files, repository_source
+from dutygraph.errors import EngineRefused
 from dutygraph.namespaces import authority_slug
 from dutygraph.queries import catalogue, run_query
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
@@ -190,7 +191,10 @@ _CHAIN = ("Virtuoso 7 answers it (with MaxQueryCostEstimationTime 0) but with to
           "server with no CPU in use (a UNION of BINDs for ?depth answers); (3) after the four "
           "hop OPTIONALs and that UNION, any computed BIND (even IF(?depth = 1, 1, 2)) drops rows "
           "and the hop variables come back unbound, so the one-row-per-link unpivot fails")
-KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {
+KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {}
+# Queries whose header names the store's engine in `refused_on` (the faults above for
+# Virtuoso's chains): dutygraph must refuse them there, never answer wrongly.
+REFUSED: dict[tuple[str, str], str] = {
     ("virtuoso", "who-is-accountable"): _CHAIN,
     ("virtuoso", "reporting-lines"): _CHAIN,
 }
@@ -211,6 +215,11 @@ def test_every_named_query_gives_the_embedded_stores_rows(
         request: pytest.FixtureRequest) -> None:
     expect_known_divergence(request, kind, query.name)
     params = example_params(query)
+    if (kind, query.name) in REFUSED:
+        with pytest.raises(EngineRefused, match="Virtuoso is known to answer it wrongly"):
+            run_query(stores(kind), query.name, params)
+        return
+    assert "Virtuoso" not in query.refused_on or kind != "virtuoso", "refused but not listed"
     want = run_query(reference, query.name, params)
     got = run_query(stores(kind), query.name, params)
     assert got.variables == want.variables
@@ -236,8 +245,11 @@ def test_the_web_api_gives_the_embedded_stores_answer(
         apps: dict[int, Any], request: pytest.FixtureRequest) -> None:
     expect_known_divergence(request, kind, query.name)
     params = example_params(query)
-    want_status, want = api_json(apps, reference, query.name, params)
     got_status, got = api_json(apps, stores(kind), query.name, params)
+    if (kind, query.name) in REFUSED:
+        assert got_status == 503 and "known to answer it wrongly" in got["error"], got
+        return
+    want_status, want = api_json(apps, reference, query.name, params)
     assert (got_status, want_status) == (200, 200), got
     assert {k: v for k, v in got.items() if k != "rows"} == \
         {k: v for k, v in want.items() if k != "rows"}

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from rdflib import Literal
 from rdflib.term import Node
 
+from ..errors import EngineRefused
 from ..store import Store
 from .binding import bind
-from .catalogue import get_query
+from .catalogue import NamedQuery, get_query
 from .params import resolve
 from .result import QueryResult, to_value
 from .scope import graphs_for, with_dataset
@@ -31,6 +32,20 @@ def sorted_lists(rows: Iterable[dict[str, Node]], columns: Iterable[str]) -> Non
                 items = sorted(str(value).split(LIST_SEPARATOR))
                 row[name] = Literal(LIST_SEPARATOR.join(items), lang=value.language,
                                     datatype=value.datatype)
+
+
+def refuse_known_wrong(store: Store, query: NamedQuery) -> None:
+    """EngineRefused when the store's engine is one the query's header says answers it
+    wrongly: for a question of who answers for a child's safety, no answer beats a wrong one."""
+    if not query.refused_on:
+        return
+    software = (store.server_software() or "").lower()
+    for engine, why in query.refused_on.items():
+        if engine.lower() in software:
+            raise EngineRefused(
+                f"{query.name} is not run on {store.location}: {engine} is known to answer it "
+                f"wrongly ({why}); use the embedded store or an Oxigraph server "
+                "(README, 'Pointing dutygraph at an existing SPARQL server')")
 
 
 def bound_text(store: Store | None, name: str,
@@ -58,6 +73,7 @@ def run_query(store: Store, name: str, params: Mapping[str, str] | None = None, 
     text, shown = bound_text(store, name, params or {})
     if as_text:
         return QueryResult(query=name, params=shown, variables=[], rows=[], sparql=text)
+    refuse_known_wrong(store, get_query(name))
     result = store.select(text)
     variables = list(result.variables)
     # Every catalogue query's first column is always bound (queries/README.md). rdflib answers

@@ -134,6 +134,10 @@ class Store(ABC):
         answers can be cached against it (dutygraph.web.cache); None: unknown, do not cache."""
         return None
 
+    def server_software(self) -> str | None:
+        """The engine behind a remote endpoint, as its Server header names it (None here)."""
+        return None
+
     def triple_count(self) -> int:
         result = self.select(TRIPLE_COUNT)
         return int(result.rows[0]["n"]) if result.rows else 0  # type: ignore[call-overload]

@@ -212,6 +212,7 @@ class RemoteStore(Store):
             _env_float("DUTYGRAPH_STORE_CONNECT_TIMEOUT", 5.0)
         self.write_timeout = _env_float("DUTYGRAPH_STORE_WRITE_TIMEOUT", 600.0)
         self.timeout_param = os.environ.get("DUTYGRAPH_STORE_TIMEOUT_PARAM", "timeout")
+        self._server: str | None = None  # the Server header of the endpoint's answers
         mode = dataset or os.environ.get("DUTYGRAPH_STORE_DATASET") or "explicit"
         if mode not in ("explicit", "server"):
             raise InputError(f"dataset mode '{mode}' is not 'explicit' or 'server'",
@@ -311,6 +312,7 @@ class RemoteStore(Store):
                 body = response.read()
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             raise self._error(self.query_url, exc) from None
+        self._server = str(headers.get("Server", "")) or self._server
         # Virtuoso's "anytime" queries answer with what they found when time ran out.
         if str(headers.get("X-SQL-State", "")).startswith("S1TAT"):
             raise QueryTimeout(f"{self.query_url} stopped the query at its time limit and "
@@ -362,6 +364,13 @@ class RemoteStore(Store):
 
     def select(self, query: str) -> SelectResult:
         return self._select(query)
+
+    def server_software(self) -> str | None:
+        """The endpoint's Server header (e.g. "Virtuoso/07.20.3229 (Linux) ..."), read from
+        its answers; one small query is sent to learn it if none has been yet."""
+        if self._server is None:
+            self.ask("ASK { }")
+        return self._server or None
 
     def ask(self, query: str) -> bool:
         data = self._json(query)

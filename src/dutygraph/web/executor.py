@@ -222,6 +222,9 @@ class LimitedStore(Store):
     def version(self) -> Any:
         return self.inner.version()
 
+    def server_software(self) -> str | None:
+        return self.inner.server_software()
+
     def export_graph(self, name: URIRef) -> Graph:
         graph: Graph = self.executor.store_call(self.inner, "export_graph", name)
         return graph
