@@ -13,6 +13,7 @@ keyword that cannot appear, unquoted, in a standard read query.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..errors import InputError
@@ -40,9 +41,13 @@ def tokens(query: str) -> list[tuple[str, str]]:
             if m.lastgroup != "comment" and not m.group().isspace()]
 
 
-def keywords(query: str) -> list[str]:
-    """The bare words of a query, upper-cased, outside comments, strings and IRIs."""
-    return [m.group("word").upper() for m in _TOKEN.finditer(query) if m.group("word")]
+@functools.lru_cache(maxsize=512)
+def keywords(query: str) -> tuple[str, ...]:
+    """The bare words of a query, upper-cased, outside comments, strings and IRIs.
+
+    Kept for the last few hundred texts: every query is checked several times on its way
+    (read-only, its form, its dataset), and reading a long one costs more than a small query."""
+    return tuple(m.group("word").upper() for m in _TOKEN.finditer(query) if m.group("word"))
 
 
 def query_form(query: str) -> str:
