@@ -57,9 +57,9 @@ class NamedQuery:
     # Which graphs it reads: "scoped" (shared graphs plus the one council asked about, see
     # queries/scope.py) or "all" (the whole store: search looks across every council).
     graphs: str = "scoped"
-    # Engines known to answer this query wrongly, with why: dutygraph refuses to run it there
-    # rather than give a wrong answer (the name is matched in the server's Server header).
-    refused_on: dict[str, str] = field(default_factory=dict)
+    # Engines known to answer this query wrongly, with why (matched in the server's Server
+    # header): on them dutygraph evaluates it itself over the graphs it reads (run.engine_for).
+    wrong_on: dict[str, str] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -102,7 +102,7 @@ def _load(path: Path) -> NamedQuery:
         sparql=text, path=path, example=header["example"].strip(),
         param_names=tuple(p.name for p in params),
         lists=tuple(header["lists"]), graphs=header["graphs"],
-        refused_on=dict(header["refused_on"]),
+        wrong_on=dict(header["wrong_on"]),
     )
 
 

@@ -19,7 +19,7 @@ from ..errors import InputError
 PREFIX = "#+"
 PARAM_TYPES = ("iri", "date", "text")
 REQUIRED_KEYS = ("name", "summary", "description", "params", "provisions", "example")
-OPTIONAL_KEYS = ("lists", "graphs", "refused_on")
+OPTIONAL_KEYS = ("lists", "graphs", "wrong_on")
 GRAPHS = ("scoped", "all")
 PARAM_KEYS = {"name", "type", "required", "example", "description", "accepts_label", "kinds",
               "kind_classes"}
@@ -79,12 +79,12 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     if graphs not in GRAPHS:
         raise _fail(path, f"'graphs' must be one of {', '.join(GRAPHS)}")
     data["graphs"] = graphs
-    refused = data.get("refused_on") or {}
+    refused = data.get("wrong_on") or {}
     if not isinstance(refused, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in refused.items()):
-        raise _fail(path, "'refused_on' must map an engine's name (as its Server header gives "
+        raise _fail(path, "'wrong_on' must map an engine's name (as its Server header gives "
                           "it) to the reason it answers the query wrongly")
-    data["refused_on"] = refused
+    data["wrong_on"] = refused
     params = data["params"] or []
     if not isinstance(params, list):
         raise _fail(path, "'params' must be a list")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import EngineRefused
-from ..store import Store
+from ..store import EmbeddedStore, Store
+from ..store.guard import dataset_clauses
 from .binding import bind
 from .catalogue import NamedQuery, get_query
 from .params import resolve
@@ -34,18 +35,31 @@ def sorted_lists(rows: Iterable[dict[str, Node]], columns: Iterable[str]) -> Non
                                     datatype=value.datatype)
 
 
-def refuse_known_wrong(store: Store, query: NamedQuery) -> None:
-    """EngineRefused when the store's engine is one the query's header says answers it
-    wrongly: for a question of who answers for a child's safety, no answer beats a wrong one."""
-    if not query.refused_on:
-        return
+def engine_for(store: Store, query: NamedQuery, text: str) -> Store:
+    """The store that should evaluate the bound text: the store itself, unless its engine is
+    one the query's header says answers it wrongly (`wrong_on`). Then the graphs the query
+    reads (its FROM clauses: the shared graphs and one council's) are fetched from the store
+    and the query is evaluated on them by dutygraph's own engine (Oxigraph, in memory): the
+    server's data, answered correctly. A query that would read the whole store is refused
+    (EngineRefused) rather than answered wrongly: who answers for a child's safety is not a
+    question to answer wrongly."""
+    if not query.wrong_on:
+        return store
     software = (store.server_software() or "").lower()
-    for engine, why in query.refused_on.items():
-        if engine.lower() in software:
+    for engine, why in query.wrong_on.items():
+        if engine.lower() not in software:
+            continue
+        graphs, _named = dataset_clauses(text)
+        if not graphs:
             raise EngineRefused(
                 f"{query.name} is not run on {store.location}: {engine} is known to answer it "
-                f"wrongly ({why}); use the embedded store or an Oxigraph server "
-                "(README, 'Pointing dutygraph at an existing SPARQL server')")
+                f"wrongly ({why}), and it would read the whole store; use the embedded store "
+                "or an Oxigraph server (README, 'Pointing dutygraph at an existing SPARQL "
+                "server')")
+        local = EmbeddedStore(timeout=store.timeout)
+        local.replace_graphs({URIRef(g): store.export_graph(URIRef(g)) for g in graphs})
+        return local
+    return store
 
 
 def bound_text(store: Store | None, name: str,
@@ -73,8 +87,7 @@ def run_query(store: Store, name: str, params: Mapping[str, str] | None = None, 
     text, shown = bound_text(store, name, params or {})
     if as_text:
         return QueryResult(query=name, params=shown, variables=[], rows=[], sparql=text)
-    refuse_known_wrong(store, get_query(name))
-    result = store.select(text)
+    result = engine_for(store, get_query(name), text).select(text)
     variables = list(result.variables)
     # Every catalogue query's first column is always bound (queries/README.md). rdflib answers
     # a GROUP BY over no solutions with one empty row, which this drops.
