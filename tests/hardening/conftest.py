@@ -8,8 +8,6 @@ Store kinds: "memory" (rdflib), "oxigraph-memory" (pyoxigraph without a folder) 
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +23,7 @@ import pytest
 from flask import Flask
 from rdflib import Graph, URIRef
 
+from dutygraph.loadtest import stop_server
 from dutygraph.store import EmbeddedStore, Store
 from dutygraph.web import create_app
 
@@ -150,18 +149,6 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], attempts: int = 24
     raise RuntimeError(f"the server did not answer {url}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process group we started (gunicorn, its workers and their query
-    workers), then SIGKILL if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hardening-served") / "oxigraph"
@@ -185,12 +172,12 @@ def served(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         try:
             wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process)
         except RuntimeError as exc:
-            stop(process)
+            stop_server(process)
             pytest.fail(f"{exc}; log:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             yield base
         finally:
-            stop(process)
+            stop_server(process)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -4,8 +4,6 @@ loopback listener that must hear nothing, and the production server started by
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from dutygraph.loadtest import stop_server
 from dutygraph.store import Store
 from dutygraph.web import create_app
 
@@ -134,18 +133,6 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], attempts: int = 24
     raise RuntimeError(f"the server did not answer {url}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server we started: SIGTERM to its process group (gunicorn's master and its
-    workers, which we started), then SIGKILL if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An embedded store folder built by `dutygraph build` in its own process."""
@@ -169,9 +156,9 @@ def served(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         try:
             wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process)
         except RuntimeError as exc:
-            stop(process)
+            stop_server(process)
             pytest.fail(f"{exc}; log:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             yield base
         finally:
-            stop(process)
+            stop_server(process)

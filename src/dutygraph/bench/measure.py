@@ -117,18 +117,9 @@ class RssSampler:
     def tree_pss(self) -> int:
         """The tree's proportional set size: each shared page counted once across the tree
         (RSS counts a page in every process that maps it, so its sum overstates)."""
-        try:
-            root = psutil.Process(self.pid)
-            procs = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return 0
-        total = 0
-        for p in procs:
-            try:
-                total += p.memory_full_info().pss
-            except (psutil.Error, AttributeError):
-                continue
-        return total
+        from ..loadtest import memory
+
+        return memory(self.pid)["pss"]
 
     def _run(self) -> None:
         k = 0

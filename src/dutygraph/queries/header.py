@@ -79,12 +79,12 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     if graphs not in GRAPHS:
         raise _fail(path, f"'graphs' must be one of {', '.join(GRAPHS)}")
     data["graphs"] = graphs
-    refused = data.get("wrong_on") or {}
-    if not isinstance(refused, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in refused.items()):
+    wrong = data.get("wrong_on") or {}
+    if not isinstance(wrong, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in wrong.items()):
         raise _fail(path, "'wrong_on' must map an engine's name (as its Server header gives "
                           "it) to the reason it answers the query wrongly")
-    data["wrong_on"] = refused
+    data["wrong_on"] = wrong
     params = data["params"] or []
     if not isinstance(params, list):
         raise _fail(path, "'params' must be a list")

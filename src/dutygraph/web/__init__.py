@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import DutygraphError
 from ..store import Store, open_store
 from .cache import ResultCache
-from .executor import EXECUTOR_CONFIG
+from .executor import EXECUTOR_CONFIG, LimitedStore
 
 # rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
 # (http: or file:), which is an outbound request or a local file read on a client's behalf.
@@ -91,10 +91,9 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
     return app
 
 
-def get_store() -> Store:
+def get_store() -> LimitedStore:
     """The store of the current app (inside a request), read-only and under the app's limits:
     every call runs through the app's executor (time limit) and is held to MAX_ROWS."""
-    from .executor import LimitedStore
 
     inner: Store = current_app.extensions["dutygraph.store"]
     fresh = "no-cache" in request.headers.get("Cache-Control", "").lower()

@@ -123,21 +123,17 @@ def _rows_response(name: str, params: dict[str, str], fmt: str | None) -> Respon
         best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
         fmt = "csv" if best == "text/csv" else "json"
     store = get_store()
+
+    def answer() -> tuple[bytes, int]:
+        result = run_query(store, q.name, params)
+        body = result.to_csv().encode("utf-8", "replace") if fmt == "csv" \
+            else jsonify(result.to_json_dict()).get_data()
+        return check_size(body), len(result.rows)
+
     # A repeated question is answered with the bytes of the first answer, for as long as the
     # store is unchanged (web.cache): the common case of a busy service, at a dictionary's cost.
-    cache, version = store.cache, store.version()
-    key = ("answer", q.name, tuple(sorted(params.items())), fmt)
-    kept = None
-    if cache is not None and version is not None and not store.fresh:
-        kept = cache.get(version, key)
-    if kept is None:
-        result = run_query(store, q.name, params)
-        if fmt == "csv":
-            kept = check_size(result.to_csv().encode("utf-8", "replace"))
-        else:
-            kept = check_size(jsonify(result.to_json_dict()).get_data())
-        if cache is not None and version is not None:
-            cache.put(version, key, kept, len(result.rows))
+    kept, _rows = store.remember(("answer", q.name, tuple(sorted(params.items())), fmt),
+                                 answer, lambda value: value[1])
     if fmt == "csv":
         response = Response(kept, content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{q.name}.csv"'

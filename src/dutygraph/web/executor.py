@@ -24,7 +24,7 @@ import concurrent.futures
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from rdflib import Graph, URIRef
@@ -173,35 +173,36 @@ class LimitedStore(Store):
                 f"the result has more than {self.max_rows} {what} (the limit of this "
                 "service); narrow the query or add a LIMIT")
 
-    def _cached(self, call: str, *args: Any) -> tuple[Any, Any]:
-        """(version, kept answer or None); version None means: do not cache."""
-        if self.cache is None:
-            return None, None
-        version = self.inner.version()
-        if version is None or self.fresh:
-            return version, None
-        return version, self.cache.get(version, (call, *args))
+    def remember(self, key: Hashable, compute: Callable[[], T],
+                 rows: Callable[[T], int]) -> T:
+        """The answer kept under key for the store's current version, or compute() kept
+        (with its size in rows) when there is none, the client asked for a fresh one, or the
+        store cannot tell its version (then nothing is kept)."""
+        version = self.inner.version() if self.cache is not None else None
+        if version is None:
+            return compute()
+        if not self.fresh:
+            kept = self.cache.get(version, key)  # type: ignore[union-attr]
+            if kept is not None:
+                return kept  # type: ignore[no-any-return]
+        value = compute()
+        self.cache.put(version, key, value, rows(value))  # type: ignore[union-attr]
+        return value
 
-    def _keep(self, version: Any, call: str, args: tuple[Any, ...], value: Any,
-              rows: int) -> None:
-        if self.cache is not None and version is not None:
-            self.cache.put(version, (call, *args), value, rows)
+    def _select(self, query: str) -> SelectResult:
+        result: SelectResult = self.executor.store_call(self.inner, "select", query)
+        self._too_many(len(result.rows), "rows")
+        return result
 
     def select(self, query: str) -> SelectResult:
-        version, kept = self._cached("select", query)
-        if kept is None:
-            kept = self.executor.store_call(self.inner, "select", query)
-            self._too_many(len(kept.rows), "rows")
-            self._keep(version, "select", (query,), kept, len(kept.rows))
+        kept = self.remember(("select", query), lambda: self._select(query), len)
         # a copy: callers may sort or trim the rows they are given
         return SelectResult(list(kept.variables), [dict(row) for row in kept.rows])
 
     def ask(self, query: str) -> bool:
-        version, kept = self._cached("ask", query)
-        if kept is None:
-            kept = bool(self.executor.store_call(self.inner, "ask", query))
-            self._keep(version, "ask", (query,), kept, 1)
-        return bool(kept)
+        return self.remember(("ask", query),
+                             lambda: bool(self.executor.store_call(self.inner, "ask", query)),
+                             lambda _: 1)
 
     def construct(self, query: str) -> Graph:
         graph: Graph = self.executor.store_call(self.inner, "construct", query)
@@ -213,11 +214,10 @@ class LimitedStore(Store):
         return body, media
 
     def graph_names(self) -> list[URIRef]:
-        version, kept = self._cached("graph_names")
-        if kept is None:
-            kept = self.executor.store_call(self.inner, "graph_names")
-            self._keep(version, "graph_names", (), kept, len(kept))
-        return list(kept)
+        names: list[URIRef] = self.remember(
+            ("graph_names",), lambda: list(self.executor.store_call(self.inner, "graph_names")),
+            len)
+        return list(names)
 
     def version(self) -> Any:
         return self.inner.version()
