@@ -53,7 +53,8 @@ from .base import (
     affected_graphs,
 )
 from .convert import to_rdflib
-from .guard import check_read_query, names_dataset
+from .guard import check_read_query, dataset_clauses, names_dataset
+from .hot import HotGraphs
 
 POINTER = "dutygraph-current.json"
 LOCK = ".dutygraph-write.lock"
@@ -182,6 +183,7 @@ class EmbeddedStore(Store):
         self._legacy = False
         self._writes = 0  # in memory: bumped on every write (see version)
         self._identity = object()  # unlike id(self), never reused while a cache holds it
+        self.hot: HotGraphs | None = None  # on disk: the in-memory copy of recent graphs (hot.py)
         if path is None:
             self.location = "oxigraph-memory"
             self._root: Path | None = None
@@ -202,6 +204,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"{root} is not a dutygraph store (it holds other files); "
                                  "give an empty or new folder")
         self._store = self._open()
+        self.hot = HotGraphs()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -273,9 +276,16 @@ class EmbeddedStore(Store):
         # A query with FROM / FROM NAMED chooses its own dataset (among the store's graphs;
         # Oxigraph never fetches); otherwise the default graph is the union.
         union = not names_dataset(query)
+        engine = self._current()
+        if not union and self.hot is not None:
+            # A query that names its graphs (a scoped question) runs on the in-memory copy of
+            # them when they are small (hot.py); FROM NAMED is left to the store itself.
+            graphs, named = dataset_clauses(query)
+            if graphs and not named:
+                engine = self.hot.store_for(engine, graphs) or engine
         try:
-            return self._current().query(query, use_default_graph_as_union=union,
-                                         base_iri=QUERY_BASE_IRI)
+            return engine.query(query, use_default_graph_as_union=union,
+                                base_iri=QUERY_BASE_IRI)
         except SyntaxError as exc:
             raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
         except OSError as exc:

@@ -88,6 +88,13 @@ def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
     """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names resolved), so a
     client can send them as the protocol's default-graph-uri / named-graph-uri instead: a
     server told to use the union as its default graph may ignore FROM in the query text."""
+    defaults, named = _dataset_clauses(query)
+    return list(defaults), list(named)
+
+
+@functools.lru_cache(maxsize=512)
+def _dataset_clauses(query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """dataset_clauses, kept per text: the embedded store asks it of every scoped query."""
     found = tokens(query)
     prefixes: dict[str, str] = {}
     defaults: list[str] = []
@@ -116,4 +123,4 @@ def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
             i = j + 1
             continue
         i += 1
-    return defaults, named
+    return tuple(defaults), tuple(named)
