@@ -48,7 +48,7 @@ def _plan(*, build_reps: int, rdflib_reps: int, query_reps: int, memory_reps: in
         # knowing by how much more is not worth the run's time.
         "query_timeout_s": 15 if slow else 10,
         "memory_reps": memory_reps, "memory_query_budget_s": 4 if slow else 2,
-        "memory_timeout_s": 200 if slow else 120,
+        "memory_timeout_s": 150 if slow else 90,
         "http_reps": query_reps, "load_seconds": 5 if slow else 4,
         "load_max_requests": 30000 if slow else 20000,
         "validate_reps": validate_reps, "validate_budget_s": 30 if slow else 20,

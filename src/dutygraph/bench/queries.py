@@ -193,7 +193,7 @@ def embedded_and_raw(store_dir: Path, case: Case, reps: int, budget_s: float,
         "store": str(store_dir), "name": case.name, "params": case.params, "reps": reps,
         "budget_s": budget_s}, timeout=2 * timeout_s)
     out = {r["kind"]: r["sample"] for r in records if "kind" in r}
-    for kind in ("embedded", "raw_pyoxigraph"):
+    for kind in ("embedded", "embedded_disk", "embedded_first", "raw_pyoxigraph"):
         if kind not in out:
             out[kind] = {"n": 0, "error": error or "not run",
                          "timed_out": bool(error and "stopped at the" in error)}

@@ -130,6 +130,8 @@ def build_section(results: dict[str, Any]) -> list[str]:
 
 
 STORES = [("raw_pyoxigraph", "raw pyoxigraph (ref)"), ("embedded", "library, embedded"),
+          ("embedded_disk", "library, embedded, copy off"),
+          ("embedded_first", "library, embedded, first question"),
           ("memory", "library, rdflib memory"), ("oxigraph_server", "library, Oxigraph server"),
           ("http", "HTTP /api/queries"), ("http_cached", "HTTP, answer cached")]
 
@@ -138,7 +140,11 @@ def query_section(results: dict[str, Any]) -> list[str]:
     lines = ["## Named queries", "",
              "p50 / p95 in milliseconds; the ratio is the p50 over raw pyoxigraph's p50 on the "
              "same SPARQL text (parameters bound by dutygraph) against the same store. Library "
-             "figures go through `dutygraph.queries.run_query`; the Oxigraph server is reached "
+             "figures go through `dutygraph.queries.run_query`. *library, embedded* is the "
+             "default: a question that names its graphs runs on the store's in-memory copy of "
+             "them (`dutygraph.store.hot`); *copy off* runs every lookup on disk, as raw "
+             "pyoxigraph does; *first question* starts each call with an empty copy, so it pays "
+             "for copying the graphs from disk. The Oxigraph server is reached "
              "with SPARQLWrapper (dutygraph's remote store); HTTP is `dutygraph serve` (gunicorn), "
              "each answer computed (the request says `Cache-Control: no-cache`) and, in the last "
              "column, served from the answer cache to a repeated question "
@@ -372,13 +378,13 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     p99 = load1.get("p99_ms")
     raw_times: dict[str, float] = {}
     for q in load.get("queries", []):
-        t = ((qs.get(q) or {}).get("raw_pyoxigraph") or {}).get("p50_ms")
+        t = ((qs.get(q) or {}).get("embedded") or {}).get("p50_ms")
         if t is not None:
             raw_times[q] = float(t)
     http_bound = ""
     if raw_times:
         mean = sum(raw_times.values()) / len(raw_times)
-        http_bound = ("the queries themselves: on raw pyoxigraph they take "
+        http_bound = ("the queries themselves: through the library they take "
                       + ", ".join(f"`{q}` {t:.1f} ms" for q, t in sorted(raw_times.items()))
                       + f" (mean {mean:.1f} ms, so at most {1000 / mean:.3g} req/s at one "
                         "client even with no HTTP at all)")
@@ -416,13 +422,18 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      f"{_f(speedup)}× ({_f(dg_all, 2)} s vs {_f(ps_all, 1)} s)",
                      _met(speedup is not None and speedup >= 10, speedup), ""))
     elif dg_all is not None and ps_bound:
-        low = ps_bound[0] / dg_all
+        # pyshacl was stopped at its budget at some size: compare with dutygraph at that size.
+        at = ps_bound[1]
+        dg_there = _median(((results["sizes"][at].get("validation") or {}).get("dutygraph")
+                             or {}).get("all"))
+        low = ps_bound[0] / dg_there if dg_there else None
         rows.append(("validate all ≥ 10× faster than whole-graph pyshacl",
-                     f"≥ {low:.1f}× ({_f(dg_all, 2)} s vs pyshacl > {ps_bound[0]:.0f} s, "
-                     f"stopped at its budget at N = {ps_bound[1]})",
-                     "met" if low >= 10 else "not shown",
-                     "" if low >= 10 else "pyshacl's run was stopped before the ratio could "
-                                          "reach 10×; dutygraph's own time is in Validation"))
+                     f"≥ {low or 0:.1f}× at N = {at} ({_f(dg_there, 2)} s vs pyshacl > "
+                     f"{ps_bound[0]:.0f} s, stopped at its budget)",
+                     f"met at N = {at}" if low is not None and low >= 10 else "not shown",
+                     (f"pyshacl is not run at N = {n}: it did not finish at N = {at}, on a "
+                      f"tenth of the data (dutygraph: {_f(dg_all, 2)} s at N = {n})")
+                     if at != n else ""))
     else:
         rows.append(("validate all ≥ 10× faster than whole-graph pyshacl",
                      f"dutygraph {_f(dg_all, 2)} s"
