@@ -19,8 +19,8 @@ Safe by construction:
   new generation (a rebuild or a load from another process), the next query starts a fresh copy;
 - a question whose graphs do not fit in the size runs on disk, as before.
 
-The size is in triples, `DUTYGRAPH_HOT_TRIPLES` (default 20,000: the shared graphs and about
-20 councils, ~16 MB per process at ~800 bytes a triple; 0 turns the copy off).
+The size is in triples, `DUTYGRAPH_HOT_TRIPLES` (default 10,000: the shared graphs and about
+8 councils, ~8 MB per process at ~800 bytes a triple; 0 turns the copy off).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-HOT_TRIPLES = int(os.environ.get("DUTYGRAPH_HOT_TRIPLES", "20000"))
+HOT_TRIPLES = int(os.environ.get("DUTYGRAPH_HOT_TRIPLES", "10000"))
 
 
 class HotGraphs:
