@@ -79,6 +79,51 @@ def _is_authority(param: Any) -> bool:
     return "LocalAuthority" in kinds or any(slug in example for slug in REAL_SLUGS)
 
 
+# The least work a query's answer needs on Oxigraph, timed on raw pyoxigraph beside the query
+# itself, so that the report can say with a measured figure what keeps a query over 100 ms.
+# `search` must read every label and definition it searches and match the text in each
+# (Oxigraph has no text index): its floor is that scan and match, and nothing else.
+SEARCH_PROPERTIES = ("rdfs:label", "skos:prefLabel", "skos:altLabel", "dg:citationLabel",
+                     "skos:definition", "dg:requirement")
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least work a query's answer needs, why it cannot be less, and that work as SPARQL."""
+
+    work: str
+    why: str
+    sparql: str
+
+
+FLOORS: dict[str, Floor] = {
+    "search": Floor(
+        "reading every label and definition it searches and matching the text, nothing else",
+        "Oxigraph has no text index, so every one is read",
+        "PREFIX dg: <https://w3id.org/dutygraph/def#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT (COUNT(*) AS ?matches) WHERE {\n"
+        f"  VALUES ?property {{ {' '.join(SEARCH_PROPERTIES)} }}\n"
+        "  ?found ?property ?value .\n"
+        "  FILTER(CONTAINS(LCASE(STR(?value)), LCASE(STR(?text))))\n"
+        "}\n"),
+}
+
+
+def floor_sparql(case: Case) -> str | None:
+    """The floor query of a case with its parameters bound as the named query binds them."""
+    from rdflib import Literal
+
+    from ..queries.binding import bind
+
+    if case.name not in FLOORS:
+        return None
+    text = FLOORS[case.name].sparql
+    names = sorted(p for p in case.params if f"?{p}" in text)
+    return bind(text, names, {p: Literal(case.params[p]) for p in names})
+
+
 def rendered_sparql(store: Any, name: str, params: dict[str, str]) -> str:
     """The SPARQL text dutygraph runs for a named query with these parameters."""
     from ..queries import bound_text
@@ -165,6 +210,15 @@ def raw(store_obj: Any, case: Case, reps: int, budget_s: float) -> Sample:
         return Sample(error=f"{type(exc).__name__}: {str(exc)[:300]}")
     sample = time_calls(lambda: raw_pyoxigraph(ox_store, sparql), reps, budget_s)
     return sample
+
+
+def floor(store_obj: Any, case: Case, reps: int, budget_s: float) -> Sample | None:
+    """The case's floor query (FLOORS) on raw pyoxigraph, or None if it has none."""
+    sparql = floor_sparql(case)
+    if sparql is None:
+        return None
+    ox_store: ox.Store = store_obj.oxigraph
+    return time_calls(lambda: raw_pyoxigraph(ox_store, sparql), reps, budget_s)
 
 
 def http(session: Any, base_url: str, case: Case, reps: int, budget_s: float, *,

@@ -136,6 +136,22 @@ STORES = [("raw_pyoxigraph", "raw pyoxigraph (ref)"), ("embedded", "library, emb
           ("http", "HTTP /api/queries"), ("http_cached", "HTTP, answer cached")]
 
 
+def _floor_lines(qs: dict[str, Any]) -> list[str]:
+    """The floor of each query that has one (bench.queries.FLOORS), beside its own time."""
+    from .queries import FLOORS
+
+    out = []
+    for name in sorted(qs):
+        least = qs[name].get("floor")
+        if not least or name not in FLOORS:
+            continue
+        ref = (qs[name].get("raw_pyoxigraph") or {}).get("p50_ms")
+        out.append(f"- `{name}`: {FLOORS[name].work} takes {_cell(least)} ms p50 / p95 on raw "
+                   f"pyoxigraph ({_rx(_ratio(least.get('p50_ms'), ref))} of the whole query "
+                   f"there): the least work its answer needs on this engine.")
+    return ["", "Floors (`dutygraph.bench.queries.FLOORS`):", "", *out] if out else []
+
+
 def query_section(results: dict[str, Any]) -> list[str]:
     lines = ["## Named queries", "",
              "p50 / p95 in milliseconds; the ratio is the p50 over raw pyoxigraph's p50 on the "
@@ -170,6 +186,7 @@ def query_section(results: dict[str, Any]) -> list[str]:
                     cell += f" · {_rx(_ratio(s['p50_ms'], ref))}"
                 cells.append(cell)
             lines.append(f"| `{name}` | {_f(rows)} | " + " | ".join(cells) + " |")
+        lines += _floor_lines(qs)
         explicit = results["sizes"][n].get("oxigraph_server_explicit")
         if explicit:
             lines += ["", f"The remote store's default dataset mode (`explicit`, which names "
@@ -370,7 +387,7 @@ def _target_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         f"; {len(stuck)} did not finish within {limit} s" if stuck else "")
     rows.append(("no named query over 100 ms", measured,
                  _met(worst_p50 is not None and worst_p50 <= 100 and not stuck, worst_p50),
-                 ", ".join(f"`{s}`" for s in slow)))
+                 "; ".join(_slow_bound(name, qs.get(name) or {}) for name in slow)))
 
     load = r.get("http_load") or {}
     load1 = load.get("1") or {}
@@ -509,6 +526,18 @@ def _met(ok: bool, value: Any) -> str:
     if value is None:
         return "not measured"
     return "met" if ok else "**not met**"
+
+
+def _slow_bound(name: str, q: dict[str, Any]) -> str:
+    """What keeps a query over 100 ms: its floor's time, when the benchmark has one for it."""
+    from .queries import FLOORS
+
+    lib = (q.get("embedded") or {}).get("p50_ms")
+    least = (q.get("floor") or {}).get("p50_ms")
+    if least is None or name not in FLOORS:
+        return f"`{name}`"
+    return (f"`{name}` ({_f(lib, 1)} ms): {FLOORS[name].work} takes {_f(least, 1)} ms on raw "
+            f"pyoxigraph (its floor, under Named queries); {FLOORS[name].why}")
 
 
 def targets_section(results: dict[str, Any], bounds: dict[str, str]) -> list[str]:

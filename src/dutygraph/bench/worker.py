@@ -81,9 +81,9 @@ def task_embedded_query(args: dict[str, Any]) -> None:
     """One named query on the embedded store: through the library as configured (the in-memory
     copy of the graphs it reads on), with that copy off (every lookup on disk), and as the first
     question about its council (each call starts with an empty copy, so it pays for filling
-    it); then the same bound SPARQL on raw pyoxigraph. In a process of its own so that a
-    pathological plan can be stopped."""
-    from ..bench.queries import Case, library, raw
+    it); then the same bound SPARQL on raw pyoxigraph, and the query's floor (queries.FLOORS)
+    if it has one. In a process of its own so that a pathological plan can be stopped."""
+    from ..bench.queries import Case, floor, library, raw
     from ..store import EmbeddedStore
     from ..store.hot import HotGraphs
 
@@ -108,6 +108,9 @@ def task_embedded_query(args: dict[str, Any]) -> None:
     store.hot = copy
     emit({"kind": "raw_pyoxigraph",
           "sample": raw(store, case, args["reps"], args["budget_s"]).to_json("ms")})
+    least = floor(store, case, args["reps"], args["budget_s"])
+    if least is not None:
+        emit({"kind": "floor", "sample": least.to_json("ms")})
 
 
 def _rows(result: Any) -> int | None:
