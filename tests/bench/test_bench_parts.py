@@ -77,6 +77,9 @@ def minimal_results() -> dict[str, object]:
             "server_memory": {"idle_rss_mb": 120.0, "peak_rss_mb": 150.0 * scale,
                               "idle_pss_mb": 60.0, "peak_pss_mb": 40.0 * scale,
                               "processes": 3},
+            "server_memory_copy_off": {"idle_rss_mb": 120.0, "peak_rss_mb": 130.0 * scale,
+                                       "idle_pss_mb": 60.0, "peak_pss_mb": 30.0 * scale,
+                                       "processes": 3, "rps_1": 20.0, "rps_8": 30.0},
             "validation": {"dutygraph": {"all": {"n": 3, "median_s": 0.5 * scale},
                                          "revalidate_one": {"total": {"p50_ms": 80.0}}},
                            "pyshacl": {"all": {"n": 0, "error": "stopped at the 90 s budget"}},
@@ -97,6 +100,8 @@ def test_the_report_reads_each_target_from_the_results(tmp_path: Path) -> None:
             if line.startswith("| ") and "|" in line[2:]}
     assert "met" in rows["build within 1.5× of pyoxigraph bulk load"]
     assert "**not met**" in rows["server at N = 1,530 < 300 MB resident"]  # 400 MB PSS
+    assert "300 MB with the in-memory copy off" in rows["server at N = 1,530 < 300 MB resident"]
+    assert "| 1530, in-memory copy off |" in text and "20.0 req/s at one client" in text
     # HTTP: met by cached answers only, and the report says so
     assert "met (cached answers only)" in rows["HTTP ≥ 1,000 req/s at one client"]
     assert "125 req/s computed" in rows["HTTP ≥ 1,000 req/s at one client"]

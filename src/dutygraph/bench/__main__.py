@@ -113,7 +113,7 @@ class Run:
         self.results: dict[str, Any] = {
             "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "machine": machine(), "plans": {str(n): PLANS.get(n, PLANS[153]) for n in sizes},
-            "sizes": {}, "errors": [], "stage_seconds": {},
+            "sizes": {}, "errors": [], "stage_seconds": [],
         }
 
     def size(self, n: int) -> dict[str, Any]:
@@ -135,7 +135,7 @@ class Run:
             print(f"[bench] N={n}: {name} failed: {exc}", file=sys.stderr, flush=True)
         finally:
             took = round(time.perf_counter() - t0, 1)
-            self.results["stage_seconds"][f"{n}:{name}"] = took
+            self.results["stage_seconds"].append([f"{n}:{name}", took])  # a list: run order
             self.results.setdefault("load_average", []).append(round(os.getloadavg()[0], 2))
             print(f"[bench] N={n}: {name} done in {took} s", file=sys.stderr, flush=True)
             self.save()
@@ -274,6 +274,7 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
                plan: dict[str, Any], serve_copy: Path) -> None:
     import requests
 
+    paths = _load_paths(data, qcases)
     with dutygraph_server(serve_copy, data.folder) as srv, RssSampler(srv.pid) as rss:
         time.sleep(0.5)
         idle, idle_pss = rss.tree_rss(), rss.tree_pss()
@@ -283,14 +284,8 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
                 res["queries"].setdefault(c.name, {})[key] = query_stage.http(
                     session, srv.base_url, c, plan["http_reps"], plan["query_budget_s"],
                     cached=cached).to_json("ms")
-        single = [c for c in qcases if c.single_authority]
-        paths = []
-        for k, slug in enumerate(data.authorities[:50] if single else []):
-            case = single[k % len(single)]
-            params = {key: value.replace(data.one_slug, slug)
-                      for key, value in case.params.items()}
-            paths.append(f"/api/queries/{case.name}?{urlencode(params)}")
-        load: dict[str, Any] = {"queries": sorted({c.name for c in single})}
+        load: dict[str, Any] = {"queries": sorted({c.name for c in qcases
+                                                   if c.single_authority})}
         if paths:
             # Each answer computed (Cache-Control: no-cache), then as served to repeated
             # questions (the answer cache, dutygraph.web.cache).
@@ -303,9 +298,42 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
                                                            plan["load_seconds"],
                                                            plan["load_max_requests"])
         res["http_load"] = load
-        res["server_memory"] = {"idle_rss_mb": mb(idle), "peak_rss_mb": mb(rss.peak),
-                                "idle_pss_mb": mb(idle_pss), "peak_pss_mb": mb(rss.peak_pss),
-                                "processes": 1 + len(_children(srv.pid))}
+        res["server_memory"] = _memory(srv.pid, rss, idle, idle_pss)
+    if not paths:
+        return
+    # The same questions, each computed, on a server whose in-memory copy of the graphs is
+    # off (dutygraph.store.hot): what the copy costs in memory, and what it buys.
+    with dutygraph_server(serve_copy, data.folder, env={"DUTYGRAPH_HOT_TRIPLES": "0"}) as srv, \
+            RssSampler(srv.pid) as rss:
+        time.sleep(0.5)
+        idle, idle_pss = rss.tree_rss(), rss.tree_pss()
+        session = requests.Session()
+        for c in qcases:
+            query_stage.http(session, srv.base_url, c, plan["http_reps"],
+                             plan["query_budget_s"])
+        off: dict[str, Any] = {}
+        for clients in (1, 8):
+            off[f"rps_{clients}"] = load_stage.run(
+                srv.base_url, paths, clients, plan["load_seconds"],
+                plan["load_max_requests"], {"Cache-Control": "no-cache"}).get("rps")
+        off.update(_memory(srv.pid, rss, idle, idle_pss))
+        res["server_memory_copy_off"] = off
+
+
+def _load_paths(data: SizeData, qcases: list[query_stage.Case]) -> list[str]:
+    """The load's requests: the single-authority queries, cycling over 50 authorities."""
+    single = [c for c in qcases if c.single_authority]
+    paths = []
+    for k, slug in enumerate(data.authorities[:50] if single else []):
+        case = single[k % len(single)]
+        params = {key: value.replace(data.one_slug, slug) for key, value in case.params.items()}
+        paths.append(f"/api/queries/{case.name}?{urlencode(params)}")
+    return paths
+
+
+def _memory(pid: int, rss: RssSampler, idle: int, idle_pss: int) -> dict[str, Any]:
+    return {"idle_rss_mb": mb(idle), "peak_rss_mb": mb(rss.peak), "idle_pss_mb": mb(idle_pss),
+            "peak_pss_mb": mb(rss.peak_pss), "processes": 1 + len(_children(pid))}
 
 
 def _children(pid: int) -> list[int]:

@@ -99,12 +99,14 @@ def oxigraph_server(location: Path, log_dir: Path) -> contextlib.AbstractContext
     return server("oxigraph", argv, "/query?query=ASK%7B%7D", port, log_dir)
 
 
-def dutygraph_server(location: Path, log_dir: Path, extra: list[str] | None = None
+def dutygraph_server(location: Path, log_dir: Path, extra: list[str] | None = None,
+                     env: dict[str, str] | None = None
                      ) -> contextlib.AbstractContextManager[Server]:
     port = free_port()
     argv = [str(VENV_BIN / "dutygraph"), "serve", "--store", str(location), "--host",
             "127.0.0.1", "--port", str(port), *(extra or [])]
-    return server("dutygraph-serve", argv, "/api/queries", port, log_dir, timeout=120)
+    return server("dutygraph-serve", argv, "/api/queries", port, log_dir, timeout=120,
+                  env=env)
 
 
 # The whole run's deadline (time.monotonic()), set by __main__: no worker outlives it.

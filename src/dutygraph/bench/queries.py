@@ -98,7 +98,7 @@ class Floor:
 
 FLOORS: dict[str, Floor] = {
     "search": Floor(
-        "reading every label and definition it searches and matching the text, nothing else",
+        "reading every label and definition it searches and matching the text",
         "Oxigraph has no text index, so every one is read",
         "PREFIX dg: <https://w3id.org/dutygraph/def#>\n"
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
