@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,13 +84,20 @@ def minimal_results() -> dict[str, object]:
             "validation": {"dutygraph": {"all": {"n": 3, "median_s": 0.5 * scale},
                                          "revalidate_one": {"total": {"p50_ms": 80.0}}},
                            "pyshacl": {"all": {"n": 0, "error": "stopped at the 90 s budget"}},
-                           "pyrudof": {"all": {"n": 1, "median_s": 3.0 * scale}}},
+                           "pyrudof": {"all": {"n": 1, "median_s": 3.0 * scale}},
+                           "agreement": {"dutygraph": {"one": _agreement(2, 0)}},
+                           "cross_check": {"pyrudof": _agreement(26, 0)} if n == 153 else {}},
         }
     return {"generated": "2026-01-01T00:00:00+00:00", "duration_s": 600,
             "machine": {"nproc": 2, "cpu": "test", "versions": {}},
             "plans": {"153": {"timeouts": {"pyshacl_all": 90}},
                       "1530": {"timeouts": {"pyshacl_all": 90}}},
             "sizes": {"153": size(153, 1.0), "1530": size(1530, 10.0)}, "errors": []}
+
+
+def _agreement(reference: int, missing: int) -> dict[str, Any]:
+    return {"oracle": reference, "same": reference - missing, "missing": missing, "extra": 0,
+            "identical": missing == 0}
 
 
 def test_the_report_reads_each_target_from_the_results(tmp_path: Path) -> None:
@@ -110,8 +118,21 @@ def test_the_report_reads_each_target_from_the_results(tmp_path: Path) -> None:
     slow = rows["no named query over 100 ms"]
     assert "**not met**" in slow and "`search` (185 ms)" in slow and "takes 95.0 ms" in slow
     assert "Floors (`dutygraph.bench.queries.FLOORS`)" in text
+    # pyshacl did not finish on all authorities: one authority against it, all against pyrudof
+    same = rows["findings identical to pyshacl's"]
+    assert "| met |" in same and "one authority: 2 of 2 same" in same
+    assert "all authorities at N = 153, against pyrudof (rewritten shapes): 26 of 26" in same
+    assert "N = 153, against pyrudof: 26 of 26 same" in text
     for png in ("build.png", "queries.png", "validation.png", "memory.png"):
         assert (tmp_path / png).stat().st_size > 1000
+
+
+def test_a_finding_the_cross_check_misses_fails_the_findings_target(tmp_path: Path) -> None:
+    results = minimal_results()
+    results["sizes"]["153"]["validation"]["cross_check"]["pyrudof"] = _agreement(26, 1)
+    text = report.write(results, tmp_path).read_text()
+    row = next(line for line in text.splitlines() if "findings identical to pyshacl's" in line)
+    assert "**not met**" in row and "25 of 26 same, 1 missing" in row
 
 
 def test_the_report_can_be_rewritten_from_results_json(tmp_path: Path) -> None:

@@ -205,6 +205,14 @@ def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: 
                           folder / f"findings-{key}-{scope}.json")
             if cmp is not None:
                 out.setdefault("agreement", {}).setdefault(key, {})[scope] = cmp
+    if "all" not in (out.get("agreement") or {}).get("dutygraph", {}):
+        # pyshacl did not finish on the whole data: the Rust validator that did is the
+        # independent second opinion there (same focus nodes by construction of the rewrite).
+        for key in rust:
+            cmp = compare(folder / f"findings-{key}-all.json",
+                          folder / "findings-dutygraph-all.json")
+            if cmp is not None:
+                out.setdefault("cross_check", {})[key] = cmp
     return out
 
 
