@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -272,13 +273,8 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str]) -> None:
 
 def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Case],
                plan: dict[str, Any], serve_copy: Path) -> None:
-    import requests
-
     paths = _load_paths(data, qcases)
-    with dutygraph_server(serve_copy, data.folder) as srv, RssSampler(srv.pid) as rss:
-        time.sleep(0.5)
-        idle, idle_pss = rss.tree_rss(), rss.tree_pss()
-        session = requests.Session()
+    with _served(serve_copy, data) as (srv, session, memory):
         for c in qcases:
             for key, cached in (("http", False), ("http_cached", True)):
                 res["queries"].setdefault(c.name, {})[key] = query_stage.http(
@@ -290,34 +286,43 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
             # Each answer computed (Cache-Control: no-cache), then as served to repeated
             # questions (the answer cache, dutygraph.web.cache).
             for clients in (1, 8):
-                load[str(clients)] = load_stage.run(srv.base_url, paths, clients,
-                                                    plan["load_seconds"],
-                                                    plan["load_max_requests"],
-                                                    {"Cache-Control": "no-cache"})
-                load[f"{clients}-cached"] = load_stage.run(srv.base_url, paths, clients,
-                                                           plan["load_seconds"],
-                                                           plan["load_max_requests"])
+                load[str(clients)] = _load(srv.base_url, paths, clients, plan, cached=False)
+                load[f"{clients}-cached"] = _load(srv.base_url, paths, clients, plan,
+                                                  cached=True)
         res["http_load"] = load
-        res["server_memory"] = _memory(srv.pid, rss, idle, idle_pss)
+        res["server_memory"] = memory()
     if not paths:
         return
     # The same questions, each computed, on a server whose in-memory copy of the graphs is
     # off (dutygraph.store.hot): what the copy costs in memory, and what it buys.
-    with dutygraph_server(serve_copy, data.folder, env={"DUTYGRAPH_HOT_TRIPLES": "0"}) as srv, \
-            RssSampler(srv.pid) as rss:
-        time.sleep(0.5)
-        idle, idle_pss = rss.tree_rss(), rss.tree_pss()
-        session = requests.Session()
+    with _served(serve_copy, data, {"DUTYGRAPH_HOT_TRIPLES": "0"}) as (srv, session, memory):
         for c in qcases:
             query_stage.http(session, srv.base_url, c, plan["http_reps"],
                              plan["query_budget_s"])
-        off: dict[str, Any] = {}
-        for clients in (1, 8):
-            off[f"rps_{clients}"] = load_stage.run(
-                srv.base_url, paths, clients, plan["load_seconds"],
-                plan["load_max_requests"], {"Cache-Control": "no-cache"}).get("rps")
-        off.update(_memory(srv.pid, rss, idle, idle_pss))
-        res["server_memory_copy_off"] = off
+        off = {f"rps_{clients}": _load(srv.base_url, paths, clients, plan,
+                                       cached=False).get("rps") for clients in (1, 8)}
+        res["server_memory_copy_off"] = {**off, **memory()}
+
+
+@contextlib.contextmanager
+def _served(serve_copy: Path, data: SizeData, env: dict[str, str] | None = None
+            ) -> Iterator[tuple[Any, Any, Callable[[], dict[str, Any]]]]:
+    """`dutygraph serve` with its memory sampled from start to end: the server, an HTTP
+    session, and the memory figures so far (idle read before the first request)."""
+    import requests
+
+    with dutygraph_server(serve_copy, data.folder, env=env) as srv, RssSampler(srv.pid) as rss:
+        time.sleep(0.5)
+        idle, idle_pss = rss.tree_rss(), rss.tree_pss()
+        yield srv, requests.Session(), lambda: _memory(srv.pid, rss, idle, idle_pss)
+
+
+def _load(base_url: str, paths: list[str], clients: int, plan: dict[str, Any], *,
+          cached: bool) -> dict[str, Any]:
+    """One bounded load run; unless cached, every request asks for its answer computed."""
+    headers = None if cached else {"Cache-Control": "no-cache"}
+    return load_stage.run(base_url, paths, clients, plan["load_seconds"],
+                          plan["load_max_requests"], headers)
 
 
 def _load_paths(data: SizeData, qcases: list[query_stage.Case]) -> list[str]:

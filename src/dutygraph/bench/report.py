@@ -77,7 +77,8 @@ def machine_section(results: dict[str, Any]) -> list[str]:
         f"{', '.join(str(x) for x in results.get('load_average', [])) or '–'} "
         f"(above {m.get('nproc')} means other work shared the cores and inflated the times).",
         f"- Run on {results.get('generated')}, took {_f(results.get('duration_s'), 0)} s "
-        f"in all (stages: " + ", ".join(f"{k} {v} s" for k, v in _stages(results)) + ").",
+        "in all (stages: " + ", ".join(f"{stage} {seconds} s" for stage, seconds in
+                                       results.get("stage_seconds", [])) + ").",
         "",
     ]
 
@@ -150,13 +151,6 @@ def _floor_lines(qs: dict[str, Any]) -> list[str]:
                    f"of the whole query there): the least work its answer needs on this "
                    f"engine ({FLOORS[name].why}).")
     return ["", "Floors (`dutygraph.bench.queries.FLOORS`):", "", *out] if out else []
-
-
-def _stages(results: dict[str, Any]) -> list[tuple[str, float]]:
-    """The stages in the order they ran (older results.json files kept them in a dict, which
-    is written with sorted keys)."""
-    stages = results.get("stage_seconds") or []
-    return list(stages.items()) if isinstance(stages, dict) else [tuple(s) for s in stages]
 
 
 def query_section(results: dict[str, Any]) -> list[str]:

@@ -20,7 +20,8 @@ Safe by construction:
 - a question whose graphs do not fit in the size runs on disk, as before.
 
 The size is in triples, `DUTYGRAPH_HOT_TRIPLES` (default 10,000: the shared graphs and about
-8 councils, ~8 MB per process at ~800 bytes a triple; 0 turns the copy off).
+8 councils; 0 turns the copy off). `make bench` measures what it costs: at 1,530 councils the
+server peaked 44 MB higher with the copy than without, about 15 MB per query process.
 """
 
 from __future__ import annotations
