@@ -10,7 +10,7 @@ PORT ?= 5000
 APT_PACKAGES := chromium chromium-driver virtuoso-opensource
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help install system assets store serve test lint docs bench fuzz loadtest clean
+.PHONY: help install system assets store serve test lint docs bench fuzz loadtest synth clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,14 +64,21 @@ docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/o
 	@mkdir -p docs/ontology
 	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null 2>&1
 
+# Developer tools live in tools/ (outside the installed package) and run from the repo root.
 bench: install ## benchmark stores, queries, HTTP and validation; writes bench/report.md
-	$(BIN)/python -m dutygraph.bench --out bench
+	$(BIN)/python -m tools.bench --out bench
 
 fuzz: install ## the long property-based run (10,000+ inputs)
 	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/hardening/test_fuzz.py
 
 loadtest: install store ## bounded loopback load run against the production server
-	$(BIN)/python -m dutygraph.loadtest --store $(STORE) --out bench
+	$(BIN)/python -m tools.loadtest --store $(STORE) --out bench
+
+N ?= 153
+SEED ?= 0
+OUT ?= bench/synth-$(N).nt
+synth: install ## synthetic arrangements of N authorities (make synth N=153 OUT=file.nt)
+	$(BIN)/python -m tools.synth --authorities $(N) --seed $(SEED) --out $(OUT)
 
 clean: ## remove the virtualenv, store and generated files
 	rm -rf $(VENV) $(STAMPS) .store node_modules $(VENDOR) docs/ontology test-artefacts

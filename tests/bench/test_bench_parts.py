@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools import synth
+from tools.bench import report
+from tools.bench.data import _dump, shapes_file
+from tools.bench.findings import dutygraph_findings_keys, finding_key
+from tools.bench.measure import percentile
+from tools.bench.rustshapes import rewrite
+from tools.bench.validation import with_context
 
-from dutygraph import synth
-from dutygraph.bench import report
-from dutygraph.bench.data import _dump, shapes_file
-from dutygraph.bench.measure import percentile
-from dutygraph.bench.rustshapes import rewrite
-from dutygraph.bench.validation import dutygraph_findings_keys, with_context
-from dutygraph.bench.worker import finding_key
 from dutygraph.datasets import repository_files
 from dutygraph.namespaces import FRAMEWORK_GRAPH, ONTOLOGY_GRAPH
 from dutygraph.store import Store
@@ -117,7 +117,7 @@ def test_the_report_reads_each_target_from_the_results(tmp_path: Path) -> None:
     # a query over 100 ms is named with its measured floor, and the floor is listed
     slow = rows["no named query over 100 ms"]
     assert "**not met**" in slow and "`search` (185 ms)" in slow and "takes 95.0 ms" in slow
-    assert "Floors (`dutygraph.bench.queries.FLOORS`)" in text
+    assert "Floors (`tools.bench.queries.FLOORS`)" in text
     # pyshacl did not finish on all authorities: one authority against it, all against pyrudof
     same = rows["findings identical to pyshacl's"]
     assert "| met |" in same and "one authority: 2 of 2 same" in same
@@ -136,7 +136,7 @@ def test_a_finding_the_cross_check_misses_fails_the_findings_target(tmp_path: Pa
 
 
 def test_the_report_can_be_rewritten_from_results_json(tmp_path: Path) -> None:
-    from dutygraph.bench.__main__ import main
+    from tools.bench.__main__ import main
 
     (tmp_path / "results.json").write_text(json.dumps(minimal_results()))
     assert main(["--out", str(tmp_path), "--report-only"]) == 0
@@ -147,7 +147,8 @@ def test_the_search_floor_reads_what_search_reads_and_finds_at_least_its_matches
         embedded_store: Store) -> None:
     import re
 
-    from dutygraph.bench.queries import FLOORS, SEARCH_PROPERTIES, Case, floor_sparql
+    from tools.bench.queries import FLOORS, SEARCH_PROPERTIES, Case, floor_sparql
+
     from dutygraph.queries import run_query
     from dutygraph.queries.catalogue import get_query
 

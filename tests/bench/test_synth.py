@@ -1,4 +1,4 @@
-"""dutygraph synth: deterministic, the right size, the planned defects, the contract's terms."""
+"""tools.synth: deterministic, the right size, the planned defects, the contract's terms."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
+from tools import synth
 
-from dutygraph import synth
-from dutygraph.cli import main
 from dutygraph.datasets import split_by_authority
 from dutygraph.namespaces import DG, ORG, PK, authority_graph
 
@@ -180,19 +179,19 @@ def test_the_every_area_partner_kinds_match_the_framework() -> None:
 
 def test_the_command_writes_the_file_and_a_manifest(tmp_path: Path) -> None:
     out, manifest = tmp_path / "s.ttl", tmp_path / "m.json"
-    assert main(["synth", "--authorities", "3", "--seed", "4", "--out", str(out),
+    assert synth.main(["--authorities", "3", "--seed", "4", "--out", str(out),
                  "--manifest", str(manifest)]) == 0
     assert out.stat().st_size > 0 and '"authorities": 3' in manifest.read_text()
 
 
 def test_the_command_refuses_an_unknown_suffix(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["synth", "--authorities", "3", "--out", str(tmp_path / "s.rdf")]) == 2
+    assert synth.main(["--authorities", "3", "--out", str(tmp_path / "s.rdf")]) == 2
     assert "s.rdf" in capsys.readouterr().err
 
 
 def test_the_command_refuses_a_defect_rate_above_one(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["synth", "--authorities", "3", "--defect-rate", "2", "--out",
+        synth.main(["--authorities", "3", "--defect-rate", "2", "--out",
               str(tmp_path / "s.nt")])
     assert exc.value.code == 2

@@ -10,8 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from tools import synth
 
-from dutygraph import synth
 from dutygraph.validation import ValidationReport, validate_files
 from dutygraph.validation.shapes import load_shapes
 
@@ -73,7 +73,7 @@ def test_every_shape_in_force_has_a_defect_kind_that_it_reports() -> None:
     planted = {shape for kinds in synth.DEFECTS.values() for shape in kinds}
     missing = sorted(shapes - planted - NOT_PLANTED)
     assert missing == [], (f"shapes with no synthetic defect: add a kind to "
-                           f"dutygraph.synth.DEFECTS for each of {missing}")
+                           f"tools.synth.DEFECTS for each of {missing}")
     assert planted <= shapes, f"DEFECTS names shapes that do not exist: {planted - shapes}"
 
 

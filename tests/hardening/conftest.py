@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from rdflib import Graph, URIRef
+from tools.loadtest import stop_server
 
-from dutygraph.loadtest import stop_server
 from dutygraph.store import EmbeddedStore, Store
 from dutygraph.web import create_app
 

@@ -8,8 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from dutygraph import loadtest
+from tools import loadtest
 
 
 @pytest.mark.slow

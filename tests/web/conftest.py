@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from tools.loadtest import stop_server
 
-from dutygraph.loadtest import stop_server
 from dutygraph.store import Store
 from dutygraph.web import create_app
 

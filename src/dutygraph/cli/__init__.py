@@ -16,7 +16,7 @@ import sys
 from ..errors import InputError, StoreError
 
 # Each module defines register(subparsers) and sets a `func(args) -> int` default.
-COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve", "synth"]
+COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve"]
 
 
 def make_parser() -> argparse.ArgumentParser:

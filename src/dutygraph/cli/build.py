@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("build", help="load the ontology and data into the store (atomically)")
     add_store_options(p)
     p.add_argument("--with", dest="extra", nargs="+", default=[], metavar="FILE",
-                   help="also load these arrangement files (e.g. from dutygraph synth); "
+                   help="also load these arrangement files (e.g. from python -m tools.synth); "
                         "each triple goes to the graph of the authority it belongs to")
     p.add_argument("--progress", action="store_true",
                    help="show a progress bar on standard error even when it is not a terminal")

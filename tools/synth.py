@@ -1,5 +1,12 @@
 """Synthetic local arrangements at national scale, for benchmarks and scale tests.
 
+Run from the repository root (`make synth N=153 OUT=FILE` does this):
+
+    python -m tools.synth --authorities N [--seed S] [--defect-rate R] --out FILE [--manifest M]
+
+The file loads like any arrangement file: `dutygraph build --with FILE` puts each synthetic
+authority in its own named graph.
+
 Why synthetic: the five seed documents describe two authorities, but dutygraph must stay fast
 with all 153 upper-tier authorities of England (and ten times that). This module writes, for N
 invented authorities, arrangements in exactly the vocabulary of data/local (ontology/README.md,
@@ -20,15 +27,18 @@ its planned defects, not on N.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import random
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
+from dutygraph.errors import InputError
 
 BASE = "https://w3id.org/dutygraph/"
 DG = BASE + "def#"
@@ -745,8 +755,9 @@ def write(path: str | Path, n: int, seed: int = 0, defect_rate: float = 0.05,
             if suffix == ".nt":
                 triples = write_ntriples(tracked(), fh)
             else:
-                header = (f"# Synthetic arrangements of {n} authorities (dutygraph synth, "
-                          f"seed {seed}, defect rate {defect_rate}). Not real data.\n")
+                header = (f"# Synthetic arrangements of {n} authorities "
+                          f"(python -m tools.synth, seed {seed}, defect rate {defect_rate}). "
+                          "Not real data.\n")
                 triples = write_turtle(tracked(), fh, header)
     except OSError as exc:
         raise InputError(f"cannot write: {exc}", file=str(p)) from exc
@@ -757,3 +768,55 @@ def write(path: str | Path, n: int, seed: int = 0, defect_rate: float = 0.05,
              "defect_kinds": list(DEFECT_KINDS), "counts": summary.counts_by_kind(),
              "defects": defects}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return summary
+
+
+def _rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from exc
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return rate
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m tools.synth",
+        description="Invented authorities in the vocabulary of data/local, with a controlled "
+                    "share of defects of every kind the shapes check. The same arguments always "
+                    "write the same bytes.")
+    p.add_argument("--authorities", type=int, required=True, metavar="N",
+                   help="how many authorities (153 ~ 10^5 triples, 1530 ~ 10^6)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--defect-rate", type=_rate, default=0.05, metavar="R",
+                   help="share of authorities given each kind of defect, 0..1 (default 0.05; "
+                        f"there are {len(DEFECT_KINDS)} kinds)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output file; .nt writes N-Triples, .ttl Turtle")
+    p.add_argument("--manifest", metavar="FILE",
+                   help="also write which authority got which defect, as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit codes as the product CLI's: 0 written, 2 bad input (argparse also exits 2)."""
+    args = make_parser().parse_args(argv)
+    try:
+        if args.authorities < 1:
+            raise InputError("must be at least 1", parameter="authorities")
+        started = time.perf_counter()
+        summary = write(args.out, args.authorities, seed=args.seed,
+                        defect_rate=args.defect_rate, manifest=args.manifest)
+    except InputError as exc:
+        print(f"synth: error: {exc}", file=sys.stderr)
+        return 2
+    counts = summary.counts_by_kind()
+    print(f"wrote {args.out}: {summary.authorities} authorities, {summary.triples} triples, "
+          f"{sum(counts.values())} defects in {len(summary.defects)} authorities "
+          f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,15 +17,16 @@ from typing import Any
 
 from rdflib import Graph
 
-from .. import synth
+from tools import synth
+
+from .findings import dutygraph_findings_keys
 from .measure import Sample
 from .procs import run_worker
-from .worker import finding_key
 
 
 def with_context(data_nt: Path, as_of: dt.date, out: Path) -> Path:
     """The data file plus the dg:AuditContext node the shapes read (for plain validators)."""
-    from ..validation.dates import AsOf
+    from dutygraph.validation.dates import AsOf
 
     context: Graph = AsOf(as_of).context_graph()
     with out.open("wb") as fh, data_nt.open("rb") as src:
@@ -72,19 +73,12 @@ def compare(oracle: Path, other: Path) -> dict[str, Any] | None:
             "examples_extra": sorted(b - a)[:3]}
 
 
-def dutygraph_findings_keys(report: Any) -> list[str]:
-    """dutygraph's findings as the same comparable keys (every shape is SHACL-SPARQL)."""
-    return sorted(finding_key(f.focus, f.severity, "SPARQLConstraintComponent", f.path,
-                              f.shape if str(f.shape).startswith("http") else None)
-                  for f in report.results)
-
-
 def dutygraph_path(store: Any, store_dir: Path, one_slug: str, reps: int, budget_s: float,
                    timeout_s: float, folder: Path, as_of: dt.date) -> dict[str, Any]:
     """validate_store on the default store: all authorities (in a worker stopped at
     timeout_s), one, and one after a change (in this process)."""
-    from ..namespaces import LA
-    from ..validation import validate_store
+    from dutygraph.namespaces import LA
+    from dutygraph.validation import validate_store
 
     out: dict[str, Any] = {}
     records, error = run_worker("dutygraph_validate", {
@@ -130,8 +124,8 @@ def revalidate_one(store: Any, slug: str, reps: int, budget_s: float,
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from ..namespaces import DG, LA, authority_graph
-    from ..validation import validate_store
+    from dutygraph.namespaces import DG, LA, authority_graph
+    from dutygraph.validation import validate_store
 
     graph_name = authority_graph(slug)
     original = store.export_graph(graph_name)

@@ -1,4 +1,4 @@
-"""`python -m dutygraph.bench --out bench` (make bench): measure, then write the report.
+"""`python -m tools.bench --out bench` (make bench): measure, then write the report.
 
 Stages per size (N = 153 and N = 1,530 synthetic authorities on top of the repository's data):
 data -> build -> queries (embedded, raw pyoxigraph, Oxigraph server, rdflib memory store,
@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .. import synth
+from tools import synth
+
 from . import build as build_stage
 from . import load as load_stage
 from . import procs
@@ -177,8 +178,8 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str]) -> None:
             store_dir=store_dir, cli=plan["build_cli"])
     if not store_dir.exists():
         return
-    from ..store import EmbeddedStore
-    from ..store.remote import RemoteStore
+    from dutygraph.store import EmbeddedStore
+    from dutygraph.store.remote import RemoteStore
 
     store = EmbeddedStore(store_dir)
     # Servers get copies: the Oxigraph server opens the database of the current generation
@@ -351,7 +352,7 @@ def _children(pid: int) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dutygraph.bench",
+    parser = argparse.ArgumentParser(prog="python -m tools.bench",
                                      description="benchmark dutygraph; writes OUT/report.md")
     parser.add_argument("--out", default="bench", help="folder for report.md, results.json, "
                                                        "plots (default: bench)")

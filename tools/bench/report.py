@@ -85,7 +85,7 @@ def machine_section(results: dict[str, Any]) -> list[str]:
 
 def data_section(results: dict[str, Any]) -> list[str]:
     lines = ["## Data", "",
-             "`dutygraph synth` arrangements (seed 2013, defect rate 0.05 per kind) on top of the "
+             "`tools.synth` arrangements (seed 2013, defect rate 0.05 per kind) on top of the "
              "repository's ontology, framework and local data.", "",
              "| N authorities | synthetic triples | total triples | authorities with defects | "
              "synth time |", "|---|---|---|---|---|"]
@@ -150,7 +150,7 @@ def _floor_lines(qs: dict[str, Any]) -> list[str]:
                    f"ms p50 / p95 on raw pyoxigraph ({_rx(_ratio(least.get('p50_ms'), ref))} "
                    f"of the whole query there): the least work its answer needs on this "
                    f"engine ({FLOORS[name].why}).")
-    return ["", "Floors (`dutygraph.bench.queries.FLOORS`):", "", *out] if out else []
+    return ["", "Floors (`tools.bench.queries.FLOORS`):", "", *out] if out else []
 
 
 def query_section(results: dict[str, Any]) -> list[str]:
@@ -318,7 +318,7 @@ def validation_section(results: dict[str, Any]) -> list[str]:
         lines.append(f"- {label}: {_support(last, key)}.")
     if last.get("rewrite"):
         lines += ["", "So for the Rust figures each shape is rewritten into SHACL-SPARQL core "
-                      "(`dutygraph.bench.rustshapes`): its SPARQL target becomes a "
+                      "(`tools.bench.rustshapes`): its SPARQL target becomes a "
                       "`sh:targetClass` that covers the target's focus nodes in this data, and "
                       "the target pattern moves into each constraint as `FILTER EXISTS` on "
                       "`$this`; shapes whose target is empty on the as-of date are deactivated. "
@@ -731,7 +731,7 @@ def write(results: dict[str, Any], out: Path, bounds: dict[str, str] | None = No
         images = []
         results.setdefault("errors", []).append({"stage": "plots", "error": str(exc)})
     lines = ["# dutygraph benchmark", "",
-             "Written by `make bench` (`python -m dutygraph.bench --out bench`) from one run; "
+             "Written by `make bench` (`python -m tools.bench --out bench`) from one run; "
              "raw figures in `results.json`. Each figure is a median of repetitions (count in "
              "brackets) and is also given as a ratio to its reference in the same run. "
              "Timings are never asserted in `make test`.", ""]

@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from ..store.guard import names_dataset
+from dutygraph.store.guard import names_dataset
+
 from .measure import Sample, percentile
 from .procs import run_worker
 
@@ -36,8 +37,8 @@ def cases(authority_slug: str, as_of: str) -> list[Case]:
     """Every catalogue query with its example parameters; an authority parameter names a
     synthetic authority by IRI (no label look-up, so library and raw run the same SPARQL) and
     the date of a single-authority query is the day the synthetic data describe."""
-    from ..namespaces import authority_iri
-    from ..queries import catalogue
+    from dutygraph.namespaces import authority_iri
+    from dutygraph.queries import catalogue
 
     out = []
     entries = catalogue()
@@ -60,7 +61,7 @@ def cases(authority_slug: str, as_of: str) -> list[Case]:
 def resolved(store: Any, qcases: list[Case]) -> list[Case]:
     """The cases with labels resolved to IRIs once, up front: the library then runs exactly
     the SPARQL the raw reference runs (a label costs one more look-up query per call)."""
-    from ..queries import bound_text
+    from dutygraph.queries import bound_text
 
     out = []
     for c in qcases:
@@ -115,7 +116,7 @@ def floor_sparql(case: Case) -> str | None:
     """The floor query of a case with its parameters bound as the named query binds them."""
     from rdflib import Literal
 
-    from ..queries.binding import bind
+    from dutygraph.queries.binding import bind
 
     if case.name not in FLOORS:
         return None
@@ -126,7 +127,7 @@ def floor_sparql(case: Case) -> str | None:
 
 def rendered_sparql(store: Any, name: str, params: dict[str, str]) -> str:
     """The SPARQL text dutygraph runs for a named query with these parameters."""
-    from ..queries import bound_text
+    from dutygraph.queries import bound_text
 
     text, _shown = bound_text(store, name, params)
     return text
@@ -197,7 +198,7 @@ def raw_pyoxigraph(store: ox.Store, sparql: str) -> int:
 
 
 def library(store_obj: Any, case: Case, reps: int, budget_s: float) -> Sample:
-    from ..queries import run_query
+    from dutygraph.queries import run_query
 
     return time_calls(lambda: run_query(store_obj, case.name, case.params), reps, budget_s)
 

@@ -1,4 +1,4 @@
-"""Benchmark work that runs in its own process: `python -m dutygraph.bench.worker TASK ARGS`.
+"""Benchmark work that runs in its own process: `python -m tools.bench.worker TASK ARGS`.
 
 Why a process: rdflib and pyshacl at a million triples can take minutes and gigabytes, and
 cannot be interrupted from a thread. The parent gives each worker a deadline and keeps the JSON
@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+
+from .findings import dutygraph_findings_keys, finding_key
 
 
 def emit(record: dict[str, Any]) -> None:
@@ -47,9 +49,9 @@ def task_rdflib_parse(args: dict[str, Any]) -> None:
 
 def task_memory_queries(args: dict[str, Any]) -> None:
     """Load the build's graphs into dutygraph's MemoryStore (rdflib) and time each query."""
-    from ..datasets import load_graphs, repository_files
-    from ..queries import run_query
-    from ..store import MemoryStore
+    from dutygraph.datasets import load_graphs, repository_files
+    from dutygraph.queries import run_query
+    from dutygraph.store import MemoryStore
 
     t0 = time.perf_counter()
     graphs = load_graphs(repository_files(), [Path(p) for p in args["extra"]])
@@ -83,9 +85,10 @@ def task_embedded_query(args: dict[str, Any]) -> None:
     question about its council (each call starts with an empty copy, so it pays for filling
     it); then the same bound SPARQL on raw pyoxigraph, and the query's floor (queries.FLOORS)
     if it has one. In a process of its own so that a pathological plan can be stopped."""
-    from ..bench.queries import Case, floor, library, raw
-    from ..store import EmbeddedStore
-    from ..store.hot import HotGraphs
+    from dutygraph.store import EmbeddedStore
+    from dutygraph.store.hot import HotGraphs
+
+    from .queries import Case, floor, library, raw
 
     store = EmbeddedStore(args["store"], read_only=True)
     case = Case(args["name"], args["params"], True)
@@ -125,19 +128,6 @@ def _rows(result: Any) -> int | None:
         return len(result)
     except TypeError:
         return None
-
-
-def finding_key(focus: str, severity: str, component: str, path: str | None,
-                shape: str | None) -> str:
-    """One finding, comparable across validators: blank-node shape ids differ between tools,
-    so a shape is named by its IRI where it has one, else by the path it constrains."""
-    def local(v: str | None) -> str:
-        v = (v or "").strip("<>")
-        return v.rsplit("#", 1)[-1]
-
-    shape_id = (shape or "").strip("<>")  # callers pass IRIs only
-    return "|".join([focus.strip("<>"), local(severity), local(component),
-                     (path or "").strip("<>"), shape_id])
 
 
 def task_pyshacl(args: dict[str, Any]) -> None:
@@ -224,9 +214,9 @@ def task_dutygraph_validate(args: dict[str, Any]) -> None:
     """dutygraph's validation of every authority of the embedded store (validate_store)."""
     import datetime as dt
 
-    from ..bench.validation import dutygraph_findings_keys
-    from ..store import EmbeddedStore
-    from ..validation import validate_store
+    from dutygraph.store import EmbeddedStore
+    from dutygraph.validation import validate_store
+
 
     store = EmbeddedStore(args["store"], read_only=True)
     as_of = dt.date.fromisoformat(args["as_of"])
@@ -247,11 +237,11 @@ def task_shape_times(args: dict[str, Any]) -> None:
     """Seconds per shape of dutygraph's compiled validation of every authority."""
     import datetime as dt
 
-    from ..store import EmbeddedStore
-    from ..validation.dataset import view_of_store
-    from ..validation.dates import AsOf
-    from ..validation.engine import constraint_query
-    from ..validation.shapes import load_shapes
+    from dutygraph.store import EmbeddedStore
+    from dutygraph.validation.dataset import view_of_store
+    from dutygraph.validation.dates import AsOf
+    from dutygraph.validation.engine import constraint_query
+    from dutygraph.validation.shapes import load_shapes
 
     store = EmbeddedStore(args["store"], read_only=True)
     view = view_of_store(store, None)

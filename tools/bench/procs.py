@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 VENV_BIN = Path(sys.executable).parent
+# The repository root: workers run `python -m tools.bench.worker`, which needs it on the path.
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -115,16 +117,18 @@ DEADLINE: float | None = None
 
 def run_worker(task: str, args: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any]],
                                                                           str | None]:
-    """Run `python -m dutygraph.bench.worker TASK` with a deadline; return its JSON lines.
+    """Run `python -m tools.bench.worker TASK` with a deadline; return its JSON lines.
 
     Lines written before a timeout are kept, so a slow engine still reports what it finished.
     Returns (records, error) where error says why the worker stopped early, if it did.
     """
     if DEADLINE is not None:
         timeout = max(1.0, min(timeout, DEADLINE - time.monotonic()))
-    argv = [sys.executable, "-m", "dutygraph.bench.worker", task, json.dumps(args)]
+    argv = [sys.executable, "-m", "tools.bench.worker", task, json.dumps(args)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
     error = None
     try:
         out, err = proc.communicate(timeout=timeout)

@@ -1,6 +1,6 @@
 """`make loadtest`: a bounded load run against the production server on loopback.
 
-    python -m dutygraph.loadtest --store .store/oxigraph --out bench [--clients 64]
+    python -m tools.loadtest --store .store/oxigraph --out bench [--clients 64]
         [--seconds 60] [--workers 1] [--threads 16] [--query-timeout 10]
 
 Starts `dutygraph serve` (gunicorn) on a free 127.0.0.1 port and runs two phases of the same
@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cli.serve import DEFAULT_THREADS, DEFAULT_WORKERS
+from dutygraph.cli.serve import DEFAULT_THREADS, DEFAULT_WORKERS
 
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?{var}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 SPARQL = [
@@ -172,7 +172,7 @@ def memory(pid: int) -> dict[str, int]:
 # ------------------------------------------------------------------------------------------
 
 def _named_requests() -> list[str]:
-    from .queries import catalogue
+    from dutygraph.queries import catalogue
 
     paths = []
     items = catalogue()
@@ -383,7 +383,7 @@ def report(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dutygraph.loadtest",
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--store", default=None, help="store folder (default: the default)")
     parser.add_argument("--out", type=Path, default=Path("bench"))
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or not 0 <= args.pathological_share < 1:
         parser.error("need clients >= 1, seconds > 0 and 0 <= pathological-share < 1")
-    from .store import store_spec
+    from dutygraph.store import store_spec
 
     store = store_spec(args.store)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -435,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     stop_server(process)
     base = normal.normal["p99_ms"] or 1.0
     results = {
-        "command": "python -m dutygraph.loadtest " + " ".join(argv or sys.argv[1:]),
+        "command": "python -m tools.loadtest " + " ".join(argv or sys.argv[1:]),
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "when": time.strftime("%Y-%m-%d %H:%M %Z"), "store": store, "cpus": os.cpu_count(),
         "client_processes": processes,

@@ -16,7 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..cli import main as cli_main
+from dutygraph.cli import main as cli_main
+
 from .data import SizeData, ox_format
 from .measure import Sample, repeat
 from .procs import VENV_BIN, run_worker

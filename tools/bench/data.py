@@ -15,9 +15,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import paths, synth
-from ..datasets import DataFile, repository_files
-from ..namespaces import FRAMEWORK_GRAPH, ONTOLOGY_GRAPH
+from dutygraph import paths
+from dutygraph.datasets import DataFile, repository_files
+from dutygraph.namespaces import FRAMEWORK_GRAPH, ONTOLOGY_GRAPH
+from tools import synth
 
 SEED = 2013
 DEFECT_RATE = 0.05

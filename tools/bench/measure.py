@@ -117,7 +117,7 @@ class RssSampler:
     def tree_pss(self) -> int:
         """The tree's proportional set size: each shared page counted once across the tree
         (RSS counts a page in every process that maps it, so its sum overstates)."""
-        from ..loadtest import memory
+        from tools.loadtest import memory
 
         return memory(self.pid)["pss"]
 
