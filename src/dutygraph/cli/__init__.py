@@ -16,7 +16,8 @@ import sys
 from ..errors import InputError, StoreError
 
 # Each module defines register(subparsers) and sets a `func(args) -> int` default.
-COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve"]
+COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve",
+            "store"]
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -57,6 +57,9 @@ def _check(args: argparse.Namespace) -> str:
         if not folder.is_dir() or not any(folder.iterdir()):
             raise StoreError(f"there is no store at {spec}; build it first with "
                              f"'dutygraph build --store {spec}' (make serve does)")
+        from ..store.generations import current_generation
+
+        current_generation(folder)  # a broken record stops here (exit 3), not in a worker
     return spec
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Protocol
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..errors import StoreError
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -29,6 +31,15 @@ class QuadSource(Protocol):
     def quads(self, progress: Progress | None = None) -> Iterator[ox.Quad]: ...
 
     def declared_graphs(self) -> set[URIRef]: ...
+
+
+class BrokenStore(StoreError):
+    """A store whose record of its current contents is missing or unreadable.
+
+    Raised before anything is read, written or deleted, so that no command guesses (an empty
+    store, or the wrong generation) and no write destroys what the record no longer names;
+    the message names the record's path and how to recover (`dutygraph store recover`).
+    """
 
 
 @dataclass

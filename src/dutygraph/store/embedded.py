@@ -16,7 +16,10 @@ into an empty folder; a load starts from a hard-linked checkpoint of the current
 (Oxigraph's backup), removes the graphs it replaces and bulk-loads the new ones. Only when the
 new generation is complete and flushed does os.replace switch the pointer, which is atomic, so
 a reader sees the old contents or the new and a writer killed at any moment (even SIGKILL)
-leaves the old generation current; the next writer deletes what it left.
+leaves the old generation current; the next writer deletes what it left. The pointer is the
+store's one record of what is current (generations.py): missing while generations exist, or
+unreadable, it stops every command with exit 3 and `dutygraph store recover` repairs it; no
+write ever guesses, so none deletes a generation the record does not prove unreachable.
 
 Readers open generations read-only, so any number of processes (a web server's workers, the
 CLI) can read while a writer works. Before each query a reader compares the pointer file's
@@ -27,15 +30,12 @@ serving from this store sees a rebuild from another process at its next query, w
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
-import json
 import os
 import shutil
 import threading
 import time
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +45,7 @@ from ..errors import InputError, QueryTimeout, StoreError
 from .base import (
     GRAPH_MEDIA_TYPES,
     SELECT_MEDIA_TYPES,
+    BrokenStore,
     Progress,
     QuadSource,
     SelectResult,
@@ -53,14 +54,22 @@ from .base import (
     affected_graphs,
 )
 from .convert import to_rdflib
+from .generations import (
+    BUILDING,
+    GENERATION,
+    LOCK,
+    POINTER,
+    current_generation,
+    fsync_dir,
+    is_generation,
+    publish,
+    read_pointer,
+    step,
+    writer_lock,
+)
 from .guard import check_read_query, dataset_clauses, names_dataset
 from .hot import HotGraphs
 
-POINTER = "dutygraph-current.json"
-LOCK = ".dutygraph-write.lock"
-GENERATION = "gen-"
-BUILDING = ".building"
-WRITER_WAIT = float(os.environ.get("DUTYGRAPH_WRITER_WAIT", "600"))  # seconds
 # The base a query's relative IRIs resolve against when it has no BASE of its own (SPARQL 1.1
 # Protocol leaves it to the service; Oxigraph refuses a relative IRI without one). The
 # endpoint's public name, so `CONSTRUCT { <s> <p> 1 }` answers with absolute IRIs.
@@ -78,47 +87,6 @@ _GRAPH_FORMATS = {
 }
 
 
-@dataclass
-class Pointer:
-    current: str | None = None
-    previous: str | None = None
-
-
-def read_pointer(root: Path) -> Pointer:
-    try:
-        data = json.loads((root / POINTER).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Pointer()
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"cannot read {root / POINTER}: {exc}") from exc
-    current, previous = data.get("current"), data.get("previous")
-    for name in (current, previous):
-        if name is not None and (not isinstance(name, str) or not name.startswith(GENERATION)
-                                 or "/" in name):
-            raise StoreError(f"{root / POINTER} names '{name}', not a generation folder")
-    return Pointer(current, previous)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _publish(root: Path, current: str, previous: str | None) -> None:
-    """Switch the pointer to a complete generation: the one atomic step of every write."""
-    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump({"current": current, "previous": previous,
-                   "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / POINTER)
-    _fsync_dir(root)
-
-
 def _is_plain_oxigraph(root: Path) -> bool:
     """A folder Oxigraph itself made (e.g. `oxigraph load`), without our generations."""
     return (root / "CURRENT").is_file() and any(root.glob("MANIFEST-*"))
@@ -129,24 +97,7 @@ def _ours(name: str) -> bool:
             or (name.startswith(f".{POINTER}.") and name.endswith(".tmp")))
 
 
-@contextlib.contextmanager
-def _writer_lock(root: Path, wait: float = WRITER_WAIT) -> Iterator[None]:
-    """One writer at a time per store folder; the lock dies with its process (flock)."""
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError(f"another dutygraph build or load has been writing to "
-                                     f"{root} for over {wait:.0f} s; try again later") from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+_writer_lock = writer_lock  # the name the tests knew
 
 
 class _Counting:
@@ -164,6 +115,8 @@ class _Counting:
             if graph != last:
                 last = graph
                 self.graphs.add(graph)
+            if not self.count:
+                step("loading")
             self.count += 1
             yield quad
 
@@ -226,7 +179,12 @@ class EmbeddedStore(Store):
             last: Exception | None = None
             for _ in range(10):
                 self._key = self._pointer_key()
-                current = read_pointer(root).current if root.exists() else None
+                try:
+                    current = current_generation(root) if root.exists() else None
+                except BrokenStore as exc:  # or a writer replaced the record as we read it
+                    last = exc
+                    time.sleep(0.05)
+                    continue
                 if current is None:
                     return ox.Store()
                 try:
@@ -234,6 +192,8 @@ class EmbeddedStore(Store):
                 except OSError as exc:  # removed between reading the pointer and opening it
                     last = exc
                     time.sleep(0.05)
+            if isinstance(last, BrokenStore):
+                raise last
             raise StoreError(f"cannot open the store at {root}: {last}")
         except OSError as exc:
             raise StoreError(f"cannot open the store at {root}: {exc}") from exc
@@ -264,7 +224,7 @@ class EmbeddedStore(Store):
             return None
         if self._legacy:
             return self._root
-        current = read_pointer(self._root).current
+        current = current_generation(self._root)
         return self._root / current if current else None
 
     @property
@@ -384,24 +344,34 @@ class EmbeddedStore(Store):
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the store at {root}: {exc}") from exc
-        with _writer_lock(root):
+        with writer_lock(root):
+            step("locked")
+            # Only a killed writer leaves a .building folder (we hold the lock), and the
+            # record has never named one: unreachable, so removed.
             for stale in root.glob(f"{GENERATION}*{BUILDING}"):
-                shutil.rmtree(stale, ignore_errors=True)  # left by a writer that was killed
-            pointer = read_pointer(root)
+                shutil.rmtree(stale, ignore_errors=True)
+            for stale in root.glob(f".{POINTER}.*.tmp"):  # a record never put in place
+                stale.unlink(missing_ok=True)
+            step("stale-removed")
+            current = current_generation(root)  # BrokenStore: stop before touching anything
             building = root / f"{GENERATION}{time.time_ns()}-{os.getpid()}{BUILDING}"
             counted = _Counting(source.quads(progress))
             try:
-                if names is None or pointer.current is None:
+                if names is None or current is None:
                     writer = ox.Store(str(building))
                 else:
-                    ox.Store.read_only(str(root / pointer.current)).backup(str(building))
+                    ox.Store.read_only(str(root / current)).backup(str(building))
+                    step("checkpointed")
                     writer = ox.Store(str(building))
                     for name in names:
                         writer.remove_graph(ox.NamedNode(str(name)))
+                    step("graphs-removed")
                 writer.bulk_extend(counted)
+                step("loaded")
                 writer.flush()
                 del writer
                 gc.collect()  # close the database before it is published
+                step("flushed")
                 if names is not None:
                     stray = {g for g in counted.graphs if URIRef(g) not in names}
                     if stray:
@@ -409,14 +379,29 @@ class EmbeddedStore(Store):
                                          f"{sorted(stray)}")
                 final = root / building.name[: -len(BUILDING)]
                 os.rename(building, final)
-            except BaseException:
+                fsync_dir(root)
+                step("renamed")
+            except BaseException as exc:
                 shutil.rmtree(building, ignore_errors=True)
+                if isinstance(exc, OSError):  # e.g. the disk is full
+                    raise StoreError(f"cannot write a new generation in {root}: {exc}; the "
+                                     "current generation is unchanged") from exc
                 raise
-            _publish(root, final.name, previous=pointer.current)
-            keep = {final.name, pointer.current}
-            for old in root.glob(f"{GENERATION}*"):
-                if old.name not in keep and not old.name.endswith(BUILDING):
+            try:
+                publish(root, final.name, previous=current)
+            except BaseException:
+                with contextlib.suppress(StoreError):
+                    if read_pointer(root).current != final.name:  # never recorded
+                        shutil.rmtree(final, ignore_errors=True)
+                raise
+            step("published")
+            # Proven unreachable: the record just written names only these two, and no other
+            # writer can publish while we hold the lock.
+            keep = {final.name, current}
+            for old in root.iterdir():
+                if is_generation(old.name) and old.name not in keep:
                     shutil.rmtree(old, ignore_errors=True)
+            step("old-removed")
         with self._lock:
             self._store = self._open()
         written = sorted(URIRef(g) for g in counted.graphs) if names is None \
