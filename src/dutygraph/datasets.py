@@ -35,8 +35,10 @@ from .namespaces import (
     source_graph,
 )
 from .rdfio import SUFFIXES, format_for, parse_file
-from .store.base import Progress
-from .store.convert import to_oxigraph, to_rdflib
+from .terms import to_oxigraph, to_rdflib
+
+# Told (fraction done 0..1, quads so far) while a Source is read; stores pass it through.
+Progress = Callable[[float, int], None]
 
 _AUTHORITY_IRI = BASE + "id/authority/"
 _RDF_TYPE = str(RDF.type)

@@ -20,7 +20,7 @@ from rdflib.query import Result
 from dutygraph.datasets import Source
 from dutygraph.errors import InputError
 from dutygraph.store import Store
-from dutygraph.store.convert import to_rdflib
+from dutygraph.terms import to_rdflib
 
 from .conftest import KINDS
 

@@ -17,9 +17,9 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 
 from ..errors import InputError, StoreError
+from ..terms import to_rdflib
 from .base import Progress, QuadSource, SelectResult, Store, WriteResult, affected_graphs
 from .canonical import canonical_term
-from .convert import to_rdflib
 from .guard import check_read_query
 from .results import serialize_graph, serialize_select
 

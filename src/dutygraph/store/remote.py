@@ -51,6 +51,7 @@ from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
+from ..terms import to_rdflib
 from .base import (
     GRAPH_PREFIX,
     Progress,
@@ -61,7 +62,6 @@ from .base import (
     affected_graphs,
 )
 from .canonical import canonical_literal, canonical_term
-from .convert import to_rdflib
 from .guard import check_read_query, dataset_clauses, names_dataset
 from .results import serialize_graph, serialize_select
 
