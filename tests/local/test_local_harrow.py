@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import PROV, RDFS, SKOS
 
 from dutygraph.namespaces import DG, FN, SRC, authority_namespace
 
@@ -55,13 +55,43 @@ def test_harrows_corporate_director_of_childrens_services_is_its_dcs(harrow: Gra
         }""")
 
 
-def test_harrow_has_one_lscb_known_by_both_its_names(harrow: Graph) -> None:
+def test_harrow_has_one_lscb_described_by_both_documents(harrow: Graph) -> None:
     boards = subjects_of_type(harrow, DG.LSCB)
     assert boards == [H["hscb"]]
     alt = {str(a) for a in harrow.objects(H["hscb"], SKOS.altLabel)}
-    assert {"HSCB", "Harrow LSCB"} <= alt
+    assert alt == {"HSCB"}
     assert set(harrow.objects(H["hscb"], PROV.wasDerivedFrom)) == {
         SRC["000_1902e046abda8e36"], SRC["003_6201c10c6e4f3695"]}
+
+
+def test_harrows_lscb_name_is_cited_only_to_the_document_that_gives_it(
+        authority_files: dict[str, Graph]) -> None:
+    # Seed 000 calls the Board only "the LSCB"; its name comes from seed 003.
+    names_2011 = set(authority_files["harrow/000_1902e046abda8e36.ttl"].objects(
+        H["hscb"], RDFS.label)) | set(authority_files["harrow/000_1902e046abda8e36.ttl"].objects(
+        H["hscb"], SKOS.altLabel))
+    assert names_2011 == set()
+    names_2015 = {str(o) for o in authority_files["harrow/003_6201c10c6e4f3695.ttl"].objects(
+        H["hscb"], RDFS.label)}
+    assert names_2015 == {"Harrow Safeguarding Children Board"}
+
+
+@pytest.mark.parametrize("role", ["lead-member", "lscb-chair"])
+def test_a_post_the_2011_report_shows_filled_has_an_appointment_without_a_named_holder(
+        authority_files: dict[str, Graph], role: str) -> None:
+    graph = authority_files["harrow/000_1902e046abda8e36.ttl"]
+    assert ask(graph, f"""
+        ASK {{ ?post a org:Post ; org:role role:{role} .
+               ?a a dg:Appointment ; dg:post ?post ; dg:asAt "2011-03-28"^^xsd:date ;
+                  dg:locator "Section 2, para 6" .
+               FILTER NOT EXISTS {{ ?a org:member ?anyone }} }}""")
+
+
+def test_harrows_lscb_is_chaired_by_its_independent_chair_in_2011(harrow: Graph) -> None:
+    assert ask(harrow, """
+        ASK { [] a dg:Link ; dg:subject harrow:hscb ; dg:relation dg:isChairedBy ;
+                 dg:object ?chair ; dg:asAt "2011-03-28"^^xsd:date .
+              ?chair org:role role:lscb-chair ; dg:independent true . }""")
 
 
 def test_harrows_2009_guidance_paragraph_citations_are_recorded_as_uncertain(
@@ -130,7 +160,12 @@ def test_harrows_corporate_parenting_panel_recommends_to_cabinet(harrow: Graph) 
 
 
 def test_harrows_restated_board_functions_are_a_claim_not_evidence(harrow: Graph) -> None:
-    assert subjects_of_type(harrow, DG.Evidence) == []
+    # The only evidence is of what the protocol says the Board does (its audits), never the
+    # restated list of functions.
+    evidenced = {r[0] for r in select(harrow, "SELECT ?f WHERE { ?e dg:evidenceFor ?f }")}
+    assert evidenced == {FN["reg5-1-c"]}
+    assert not ask(harrow, """
+        ASK { ?e a dg:Evidence ; dg:locator "Specific functions of the HSCB" }""")
     restated = {r[0] for r in select(harrow, """
         SELECT ?f WHERE {
           harrow:claim-hscb-functions-reg5 dcterms:references ?f ;
@@ -156,3 +191,14 @@ def test_harrows_protocol_statements_are_dated_to_the_draft_month(harrow: Graph)
     assert len(subjects) > 20
     for s in subjects:
         assert any(str(d) == "2015-04-01" for d in harrow.objects(s, DG.asAt)), s
+
+
+def test_harrows_quality_assurance_audits_count_as_monitoring_and_evaluation(
+        harrow: Graph) -> None:
+    locators = {str(r[0]) for r in select(harrow, """
+        SELECT ?loc WHERE {
+          ?e a dg:Evidence ; dg:evidenceFor fn:reg5-1-c ; dg:evidencedBy harrow:hscb ;
+             dg:asAt "2015-04-01"^^xsd:date ; dg:locator ?loc ;
+             prov:wasDerivedFrom src:003_6201c10c6e4f3695 .
+        }""")}
+    assert "Relationship between the HSCB and the Corporate Parenting Panel, 4" in locators
