@@ -12,11 +12,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from dutygraph.errors import InputError
+from dutygraph.limits.process_executor import ProcessExecutor
+from dutygraph.limits.workers import exception_state, rebuild_exception
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.web import create_app
 from dutygraph.web.common import parse_as_of
-from dutygraph.web.process_executor import ProcessExecutor
-from dutygraph.web.workers import exception_state, rebuild_exception
 
 
 def executor_for(store: Store, **config: object) -> ProcessExecutor:
@@ -49,9 +49,13 @@ def test_an_error_that_cannot_be_rebuilt_still_says_what_it_was() -> None:
     assert "odd 1 2" in str(local)
 
 
-def test_work_that_cannot_be_sent_to_a_worker_runs_on_a_thread(store: Store) -> None:
+def test_work_that_cannot_be_sent_to_a_worker_is_refused_rather_than_run_unlimited(
+        store: Store) -> None:
+    """A closure cannot travel to a worker; running it on a thread instead would run it
+    outside the time limit and the sandbox (how /audit once lost its limit)."""
     executor = executor_for(store)
-    assert executor.call(lambda: 42) == 42
+    with pytest.raises(TypeError, match="cannot be sent to a query worker"):
+        executor.call(lambda: 42)
 
 
 def test_a_memory_store_written_after_the_app_started_is_answered_current(
@@ -110,13 +114,12 @@ def _alive(process: psutil.Process) -> bool:
         return False
 
 
-def test_a_remote_store_gets_the_limit_on_its_http_requests() -> None:
-    """A remote server's work is not ours to kill: the HTTP request gives up at the limit
-    (see web.executor for what stops the server's side)."""
+def test_a_remote_store_gets_the_limit_on_its_http_requests_and_runs_in_workers() -> None:
+    """A remote server's work is not ours to kill: the worker's HTTP request gives up at the
+    limit, and the worker itself is killed at it (see limits.executor)."""
     from dutygraph.store.remote import RemoteStore
-    from dutygraph.web.executor import ThreadExecutor
 
     store = RemoteStore("http://127.0.0.1:9/sparql")
     app = create_app(store, {"QUERY_TIMEOUT": 3.0})
-    assert isinstance(app.extensions["dutygraph.executor"], ThreadExecutor)
+    assert isinstance(app.extensions["dutygraph.executor"], ProcessExecutor)
     assert store.timeout == 3.0

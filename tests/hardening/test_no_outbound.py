@@ -25,9 +25,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from dutygraph.errors import InputError
+from dutygraph.limits.process_executor import ProcessExecutor
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from dutygraph.web.process_executor import ProcessExecutor
 
 from .conftest import SECRET, Listener
 

@@ -21,10 +21,10 @@ import pytest
 from flask import Flask
 
 from dutygraph.errors import QueryTimeout
+from dutygraph.limits import QueryRefused
+from dutygraph.limits.process_executor import ProcessExecutor
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from dutygraph.web.executor import QueryRefused
-from dutygraph.web.process_executor import ProcessExecutor
 
 from .conftest import PATHOLOGICAL, SMALL, TIME_LIMIT
 

@@ -10,10 +10,10 @@ from rdflib import Literal
 from rdflib.namespace import RDFS
 
 from dutygraph.datasets import Source, repository_files
+from dutygraph.limits.cache import ResultCache
 from dutygraph.namespaces import authority_graph
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.web import create_app
-from dutygraph.web.cache import ResultCache
 
 BROMLEY = "https://w3id.org/dutygraph/id/authority/bromley"
 PATH = f"/api/queries/functions-evidence?authority={BROMLEY}"

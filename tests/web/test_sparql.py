@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
 from dutygraph.errors import QueryTimeout
+from dutygraph.limits.threads import ThreadExecutor
 from dutygraph.namespaces import FRAMEWORK_GRAPH, ONTOLOGY_GRAPH
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from dutygraph.web.executor import ThreadExecutor
 
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 ROLES = ("PREFIX dg: <https://w3id.org/dutygraph/def#> "

@@ -22,9 +22,8 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DutygraphError
+from ..limits import LIMITS_CONFIG, LimitedStore, ResultCache, make_executor
 from ..store import Store, open_store
-from .cache import ResultCache
-from .executor import EXECUTOR_CONFIG, LimitedStore
 
 # rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
 # (http: or file:), which is an outbound request or a local file read on a client's behalf.
@@ -48,9 +47,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"),
     "REFERRER_POLICY": "same-origin",
-    "RESULT_CACHE_ENTRIES": 2048,  # answers kept per process (0: no cache; web.cache)
+    "RESULT_CACHE_ENTRIES": 2048,  # answers kept per process (0: no cache; limits.cache)
     "RESULT_CACHE_ROWS": 500_000,  # rows those answers may hold together
-    **EXECUTOR_CONFIG,  # worker processes, long-query and memory limits (web.executor)
+    **LIMITS_CONFIG,  # worker processes, long-query and memory limits, sandbox (limits)
 }
 
 # Paths whose GET answers any site may read (CORS), and whose errors are not HTML.
@@ -61,8 +60,6 @@ SPARQL_PATH = "/sparql"
 
 def create_app(store: Store | str | None = None, config: dict[str, Any] | None = None) -> Flask:
     """The app over `store`: a Store, or a spec for open_store (folder, 'memory', URL)."""
-    from .executor import make_executor
-
     app = Flask(__name__)
     app.config.update(DEFAULT_CONFIG)
     if config:

@@ -131,7 +131,7 @@ def _rows_response(name: str, params: dict[str, str], fmt: str | None) -> Respon
         return check_size(body), len(result.rows)
 
     # A repeated question is answered with the bytes of the first answer, for as long as the
-    # store is unchanged (web.cache): the common case of a busy service, at a dictionary's cost.
+    # store is unchanged (limits.cache): the common case of a busy service, at a dictionary's cost.
     kept, _rows = store.remember(("answer", q.name, tuple(sorted(params.items())), fmt),
                                  answer, lambda value: value[1])
     if fmt == "csv":
@@ -182,7 +182,7 @@ def validate() -> Response:
         raise StoreError(f"the store has no national framework graph <{FRAMEWORK_GRAPH}>, so "
                          "there is nothing to validate against")
     # The store itself, not an exported copy: the worker that validates reads the framework
-    # from its own handle on the store, rather than receive it pickled (web.process_executor).
+    # from its own handle on the store, rather than receive it pickled (limits.process_executor).
     framework = store
     report = run_limited(validate_graph, graph, as_of=as_of, authority=authority,
                          framework=framework, name=name)

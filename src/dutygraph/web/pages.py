@@ -557,15 +557,12 @@ OUTCOMES = {
 def audit() -> str:
     """The compliance matrix: one row per requirement, one column per authority."""
     # Imported when used: validation loads the shapes engine, which most pages never need.
-    from ..validation.audit import audit_view
-    from ..validation.dataset import view_of_store
-    from ..validation.dates import resolve
-
     as_of = _date_arg()
     day = dt.date.fromisoformat(as_of) if as_of else None
-    # Graphs are read here through the limited store, the audit runs under the time limit.
-    view = view_of_store(get_store(), None)
-    matrix = run_limited(audit_view, view, resolve(day))
+    # The whole audit, reading the graphs included, runs in a query worker under the time
+    # limit: the worker reads the store through its own handle (the limited store passed
+    # here stands for it), so nothing that cannot be sent to a process is built out here.
+    matrix = run_limited(_audit_matrix, get_store(), day)
     provisions = {str(p) for s in matrix.requirements for p in s.provisions}
     pages = pagedata.legislation_pages(get_store(), [URIRef(p) for p in provisions])
     rows = []
@@ -593,6 +590,15 @@ def audit() -> str:
                            document_dates=pagedata.authority_dates(get_store()),
                            legend=[(OUTCOMES[k], _outcome_class(k), counts.get(k, 0))
                                    for k in OUTCOMES])
+
+
+def _audit_matrix(store: Any, day: dt.date | None) -> Any:
+    """The audit matrix of every authority in `store` on `day`; run in a query worker."""
+    from ..validation.audit import audit_view
+    from ..validation.dataset import view_of_store
+    from ..validation.dates import resolve
+
+    return audit_view(view_of_store(store, None), resolve(day))
 
 
 def _outcome_class(status: str) -> str:

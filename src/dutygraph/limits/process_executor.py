@@ -1,12 +1,12 @@
 """ProcessExecutor: store calls in worker processes that are killed at the time limit.
 
 Neither rdflib nor pyoxigraph can interrupt a query, and a thread cannot be killed; a process
-can. Every call the app makes (a store method and its arguments, or a module-level function
-such as validation) is sent to a long-lived worker process (web.workers) and answered with
-the pickled result. Past QUERY_TIMEOUT the waiting thread kills the worker (SIGKILL), waits
-until it is gone, and answers 503: the engine's work stops there and then, and the next call
-goes to another worker. Beyond the time limit it keeps one runaway query from slowing
-everyone else:
+can. Every call a reader makes (a store method and its arguments, or a module-level function
+such as parsing or validation) is sent to a long-lived worker process (limits.workers) and
+answered with the pickled result. Past QUERY_TIMEOUT the waiting thread kills the worker
+(SIGKILL), waits until it is gone, and answers 503: the engine's work stops there and then,
+and the next call goes to another worker. Beyond the time limit it keeps one runaway query
+from slowing everyone else:
 
 - *Long queries.* A call that has used SLOW_QUERY_CPU seconds of CPU is a long query: its
   worker leaves the pool of workers that answer ordinary calls (which gets a fresh one in its
@@ -44,7 +44,8 @@ from typing import Any, TypeVar
 
 from ..errors import QueryTimeout, StoreError
 from ..store import EmbeddedStore, Store
-from .executor import LimitedStore, QueryRefused, ThreadExecutor, timeout_message
+from .base import QueryRefused, timeout_message
+from .store import LimitedStore
 from .workers import OwnStore, Request, Worker, Zygote, rebuild_exception
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ def _snapshot(store: Store) -> object | None:
     """What a forked worker's copy of an in-memory store is a copy of: both in-memory kinds
     swap in a new object on every write, so a changed object means the copies are stale."""
     for name in ("_dataset", "_store"):
-        value = getattr(store, name, None)
+        value: object | None = getattr(store, name, None)
         if value is not None:
             return value
     return None
@@ -303,7 +304,7 @@ class ProcessExecutor:
 
     def __init__(self, store: Store, *, timeout: float, workers: int = 4, max_slow: int = 2,
                  slow_cpu: float = 0.5, memory_limit: int = 1 << 30, max_rows: int = 10_000,
-                 max_bytes: int = 16 << 20, refusal: float = 60.0, threads: int = 4,
+                 max_bytes: int = 16 << 20, refusal: float = 60.0,
                  pause: float = 1.0) -> None:
         self.timeout = float(timeout)
         self.pause = min(float(pause), self.timeout)
@@ -317,20 +318,20 @@ class ProcessExecutor:
         self.store = store
         self.pool = pool_for(store)
         self.pool.configure(workers, max_slow)
-        self._fallback = ThreadExecutor(timeout, workers=threads)
 
     # --- the Executor interface ----------------------------------------------------------
 
     def store_call(self, store: Store, method: str, *args: Any) -> Any:
-        if store is not self.store:
-            return self._fallback.store_call(store, method, *args)
+        if store is not self.store and not self._is_own(store):
+            raise TypeError(f"this executor runs calls on {self.store!r}, not {store!r}")
         return self._execute(("store", method, args))
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run fn(*args, **kwargs) in a worker; a Store argument that is this executor's
         store (or a LimitedStore over it) becomes the worker's own handle on it. Work that
-        cannot be sent to another process (a closure, an unpicklable argument) runs on a
-        thread, abandoned rather than stopped at the limit."""
+        cannot be sent to another process (a closure, an unpicklable argument) is refused
+        with TypeError: it would otherwise run outside the time limit and the sandbox, and a
+        caller must pass the worker what it needs to build such things itself."""
         own = OwnStore()
 
         def swap(value: Any) -> Any:
@@ -339,9 +340,9 @@ class ProcessExecutor:
         op = ("call", fn, tuple(swap(a) for a in args), {k: swap(v) for k, v in kwargs.items()})
         try:
             pickle.dumps(op, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            log.debug("running %r on a thread: it cannot be sent to a worker", fn)
-            return self._fallback.call(fn, *args, **kwargs)
+        except Exception as exc:
+            raise TypeError(f"{fn!r} and its arguments cannot be sent to a query worker "
+                            f"({exc}); pass what the worker can rebuild them from") from exc
         result: T = self._execute(op)
         return result
 
@@ -350,7 +351,7 @@ class ProcessExecutor:
                                        and value.inner is self.store)
 
     def close(self) -> None:
-        self._fallback.shutdown()
+        """The pool is shared by every executor over the store and ends with the store."""
 
     shutdown = close
 
@@ -482,4 +483,4 @@ def make_process_executor(store: Store, config: Mapping[str, Any],
         max_rows=int(config.get("MAX_ROWS", 10_000)),
         max_bytes=int(config.get("MAX_RESULT_BYTES", 16 << 20)),
         refusal=float(setting("TIMED_OUT_REFUSAL")),
-        threads=int(config.get("QUERY_THREADS", 4)), pause=float(setting("REFUSAL_PAUSE")))
+        pause=float(setting("REFUSAL_PAUSE")))

@@ -1,4 +1,4 @@
-"""Query worker processes: where the web app's store calls really run, so they can be stopped.
+"""Query worker processes: where store calls and untrusted parsing run, so they can be stopped.
 
 Neither rdflib nor pyoxigraph can interrupt a query from Python, and a thread cannot be
 killed; a process can. So every store call the app makes is sent (pickled: the method name
@@ -351,7 +351,7 @@ class Zygote:
         """A fresh interpreter whose workers each open the on-disk store at `location`."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         popen = subprocess.Popen(
-            [sys.executable, "-c", "from dutygraph.web.workers import main; main()",
+            [sys.executable, "-c", "from dutygraph.limits.workers import main; main()",
              str(child.fileno()), location],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         child.close()
