@@ -28,16 +28,20 @@ CONTRACT = {
 REQUIRED = {"function", "subject", "provision", "text", "authority"}
 
 
-def test_the_catalogue_has_exactly_the_eight_contract_queries_sorted_by_name() -> None:
+def test_the_catalogue_keeps_the_eight_contract_queries_sorted_by_name() -> None:
     names = [q.name for q in catalogue()]
-    assert names == sorted(CONTRACT)
+    assert names == sorted(names)
+    assert set(CONTRACT) <= set(names)
     for q in catalogue():
-        assert {p.name for p in q.params} == CONTRACT[q.name]
+        if q.name in CONTRACT:
+            assert {p.name for p in q.params} == CONTRACT[q.name]
         assert isinstance(q, NamedQuery) and all(isinstance(p, Param) for p in q.params)
 
 
 def test_required_parameters_are_as_the_contract_says() -> None:
     for q in catalogue():
+        if q.name not in CONTRACT:  # later queries say for themselves what they require
+            continue
         for p in q.params:
             expected = p.name in REQUIRED and not (q.name == "who-is-accountable"
                                                    and p.name == "authority")
