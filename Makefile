@@ -53,11 +53,12 @@ store: install ## build the embedded store from ontology/ and data/
 serve: store docs ## build the store and serve the web view at http://127.0.0.1:5000
 	$(BIN)/dutygraph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: install system docs ## the whole suite: unit, data, queries, shapes, servers, browser
+test: install system docs ## lint first (fails on any finding), then the whole suite
+	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
-lint: install ## ruff and mypy on src/
-	$(BIN)/ruff check src tests
+lint: install ## ruff on src, tests and tools; mypy --strict on src/
+	$(BIN)/ruff check src tests tools
 	$(BIN)/mypy src
 
 docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/ontology

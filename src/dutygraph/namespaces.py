@@ -6,7 +6,7 @@ ontology/README.md is the human version of this module.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/dutygraph/"
 DG = Namespace(BASE + "def#")
@@ -30,7 +30,7 @@ LEG = Namespace("http://www.legislation.gov.uk/id/")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 FRAMEWORK_GRAPH = URIRef(BASE + "graph/framework")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "dg": DG,
     "role": ROLE,
     "pk": PK,

@@ -117,7 +117,8 @@ def _kinds(store: Store, param: Param) -> tuple[list[str], list[str]]:
                 for k in param.kinds]
     branches += [f"{{ ?class rdfs:subClassOf+ <{k}> . BIND(true AS ?self) }}"
                  for k in param.kind_classes]
-    classes, selves = set(param.kinds), set()
+    classes: set[str] = set(param.kinds)
+    selves: set[str] = set()
     if branches:
         rows = store.select(sparql_prefixes() + "SELECT DISTINCT ?class ?self WHERE { "
                             + " UNION ".join(branches) + " }").rows

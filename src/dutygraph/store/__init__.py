@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 
+from ..datasets import Progress
 from ..paths import default_store_path
-from .base import Progress, QuadSource, SelectResult, Store, WriteResult
+from .base import QuadSource, SelectResult, Store, WriteResult
 from .embedded import EmbeddedStore
 from .memory import MemoryStore
 

@@ -9,20 +9,19 @@ contents or the new, never a mixture, and a writer killed half-way leaves the ol
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..datasets import Progress, Source
 from ..errors import StoreError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-# progress(fraction done 0..1, quads read so far): how long loads report where they are
-Progress = Callable[[float, int], None]
 
 
 class QuadSource(Protocol):
@@ -135,8 +134,6 @@ class Store(ABC):
                        progress: Progress | None = None) -> None:
         """Replace the named graphs given (and, with drop_others, remove every other graph),
         all at once: readers see either the old contents or the new, never a mixture."""
-        from ..datasets import Source  # datasets imports the store package
-
         self.write(Source(graphs=graphs), drop_others=drop_others, replace=graphs.keys(),
                    progress=progress)
 

@@ -16,9 +16,10 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 
+from ..datasets import Progress
 from ..errors import InputError, StoreError
 from ..terms import to_rdflib
-from .base import Progress, QuadSource, SelectResult, Store, WriteResult, affected_graphs
+from .base import QuadSource, SelectResult, Store, WriteResult, affected_graphs
 from .canonical import canonical_term
 from .guard import check_read_query
 from .results import serialize_graph, serialize_select
@@ -119,7 +120,7 @@ class MemoryStore(Store):
             written: set[URIRef] = set()
             count = 0
             for quad in staging:
-                name = URIRef(quad.graph_name.value)  # type: ignore[union-attr]
+                name = URIRef(quad.graph_name.value)
                 written.add(name)
                 fresh.graph(name).add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                                        to_rdflib(quad.object)))

@@ -50,11 +50,11 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from ..datasets import Progress
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
 from ..terms import to_rdflib
 from .base import (
     GRAPH_PREFIX,
-    Progress,
     QuadSource,
     SelectResult,
     Store,
@@ -183,7 +183,7 @@ class _Wrapper(SPARQLWrapper):
         self.setMethod(POST)
         self.setOnlyConneg(True)
 
-    def _query(self):  # type: ignore[no-untyped-def]
+    def _query(self) -> tuple[Any, str]:
         return self._opener.open(self._createRequest(), timeout=self.timeout), self.returnFormat
 
 
@@ -233,7 +233,7 @@ class RemoteStore(Store):
             _HTTPHandler(self.connect_timeout), _HTTPSHandler(self.connect_timeout)]
         if self._user and self._password:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            manager.add_password(None, self.query_url, self._user, self._password)  # type: ignore[arg-type]
+            manager.add_password(None, self.query_url, self._user, self._password)
             handlers += [urllib.request.HTTPBasicAuthHandler(manager),
                          urllib.request.HTTPDigestAuthHandler(manager)]
         return urllib.request.build_opener(*handlers)

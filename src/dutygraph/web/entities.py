@@ -105,7 +105,7 @@ def _html(iri: str) -> Response:
 
 def _label(graph: Graph, node: Node) -> str | None:
     for predicate in _LABELS:
-        for value in graph.objects(node, predicate):  # type: ignore[arg-type]
+        for value in graph.objects(node, predicate):
             return str(value)
     return None
 
