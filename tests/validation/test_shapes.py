@@ -22,7 +22,8 @@ from dutygraph.validation.shapes import (
 )
 
 CONCERNS = {"lscb-establishment", "lscb-membership", "lscb-chair", "lscb-functions",
-            "annual-report", "dcs-lead-member", "corporate-parenting", "successor-arrangements"}
+            "annual-report", "dcs-lead-member", "corporate-parenting", "successor-arrangements",
+            "partnership-arrangements"}
 SHAPES = load_shapes().shapes
 IDS = [str(s.iri).rsplit("/", 1)[-1] for s in SHAPES]
 PREFIXES = {
