@@ -4,8 +4,6 @@ Oxigraph's server and Virtuoso."""
 
 from __future__ import annotations
 
-import io
-import json
 import socket
 import threading
 from collections.abc import Callable
@@ -15,7 +13,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.query import Result
 
 from dutygraph.datasets import Source
 from dutygraph.errors import InputError
@@ -151,30 +148,6 @@ def test_order_by_is_kept(kind: str, make_store: Callable[[str], Store]) -> None
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_raw_results_parse_to_the_same_terms_in_every_format(
-        kind: str, make_store: Callable[[str], Store]) -> None:
-    store = make_store(kind)
-    store.replace_graphs({A: graph_of("ex:a ex:p 'x'@en , 2 , true , ex:b .")}, drop_others=True)
-    query = f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }} ORDER BY STR(?o)"
-    expected = [r["o"] for r in store.select(query).rows]
-    for fmt in ("json", "xml"):
-        body, media = store.raw_query(query, fmt)
-        assert media.startswith("application/sparql-results+")
-        parsed = Result.parse(io.BytesIO(body), format=fmt)
-        got = [row[0] for row in parsed]  # type: ignore[index]
-        assert [literal_key(t) if isinstance(t, Literal) else t for t in got] == \
-            [literal_key(t) if isinstance(t, Literal) else t for t in expected], fmt
-    body, media = store.raw_query(query, "csv")
-    assert media == "text/csv"
-    assert body.decode().split() == ["o", "2", str(EX + "b"), "true", "x"]
-    body, _ = store.raw_query(f"ASK {{ <{EX}a> <{EX}p> 2 }}", "json")
-    assert json.loads(body)["boolean"] is True
-    body, media = store.raw_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "turtle")
-    assert media == "text/turtle"
-    assert isomorphic(Graph().parse(data=body, format="turtle"), store.export_graph(A))
-
-
-@pytest.mark.parametrize("kind", KINDS)
 def test_malformed_sparql_is_bad_input(kind: str, make_store: Callable[[str], Store]) -> None:
     store = make_store(kind)
     with pytest.raises(InputError) as caught:
@@ -230,8 +203,6 @@ def test_queries_that_would_reach_out_or_write_are_refused_on_every_kind(
         for method in (store.select, store.ask, store.construct):
             with pytest.raises(InputError):
                 method(text)
-        with pytest.raises(InputError):
-            store.raw_query(text, "json")
     finally:
         listener.close()
     assert listener.connections == 0

@@ -103,14 +103,6 @@ class Store(ABC):
         """Run a CONSTRUCT or DESCRIBE query."""
 
     @abstractmethod
-    def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        """Run any read query and serialise it as the endpoint will send it.
-
-        result_format is a key of SELECT_MEDIA_TYPES for SELECT/ASK or of GRAPH_MEDIA_TYPES
-        for CONSTRUCT/DESCRIBE; returns the body and its media type.
-        """
-
-    @abstractmethod
     def graph_names(self) -> list[URIRef]:
         """The named graphs in the store (non-empty ones), sorted."""
 

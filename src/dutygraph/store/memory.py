@@ -22,7 +22,6 @@ from ..terms import to_rdflib
 from .base import QuadSource, SelectResult, Store, WriteResult, affected_graphs
 from .canonical import canonical_term
 from .guard import check_read_query
-from .results import serialize_graph, serialize_select
 
 # rdflib would fetch a FROM graph it does not hold from the web; dutygraph never fetches.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -77,14 +76,6 @@ class MemoryStore(Store):
         for s, p, o in result:
             graph.add((s, p, canonical_term(o)))
         return graph
-
-    def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        form = check_read_query(query)
-        if form == "SELECT":
-            return serialize_select(self.select(query), result_format)
-        if form == "ASK":
-            return serialize_select(self.ask(query), result_format)
-        return serialize_graph(self.construct(query), result_format)
 
     def version(self) -> Hashable | None:
         return ("memory", self._identity, self._writes)

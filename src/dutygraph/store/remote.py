@@ -63,7 +63,6 @@ from .base import (
 )
 from .canonical import canonical_literal, canonical_term
 from .guard import check_read_query, dataset_clauses, names_dataset
-from .results import serialize_graph, serialize_select
 
 log = logging.getLogger(__name__)
 
@@ -398,16 +397,6 @@ class RemoteStore(Store):
 
     def construct(self, query: str) -> Graph:
         return self._construct(query)
-
-    def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        """The result in the format asked for, written from canonical terms so that every
-        store kind gives the same terms in every format."""
-        form = check_read_query(query)
-        if form == "SELECT":
-            return serialize_select(self.select(query), result_format)
-        if form == "ASK":
-            return serialize_select(self.ask(query), result_format)
-        return serialize_graph(self.construct(query), result_format)
 
     def graph_names(self) -> list[URIRef]:
         now = time.monotonic()
