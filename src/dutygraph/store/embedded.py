@@ -41,19 +41,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from ..datasets import Progress
 from ..errors import InputError, QueryTimeout, StoreError
+from ..terms import to_rdflib
 from .base import (
-    GRAPH_MEDIA_TYPES,
-    SELECT_MEDIA_TYPES,
     BrokenStore,
-    Progress,
     QuadSource,
     SelectResult,
     Store,
     WriteResult,
     affected_graphs,
 )
-from .convert import to_rdflib
 from .generations import (
     BUILDING,
     GENERATION,
@@ -65,6 +63,7 @@ from .generations import (
     publish,
     read_pointer,
     step,
+    writer_active,
     writer_lock,
 )
 from .guard import check_read_query, dataset_clauses, names_dataset
@@ -181,7 +180,9 @@ class EmbeddedStore(Store):
                 self._key = self._pointer_key()
                 try:
                     current = current_generation(root) if root.exists() else None
-                except BrokenStore as exc:  # or a writer replaced the record as we read it
+                except BrokenStore as exc:
+                    if self._pointer_key() == self._key and not writer_active(root):
+                        raise  # broken, not a writer replacing the record as we read it
                     last = exc
                     time.sleep(0.05)
                     continue
@@ -293,27 +294,6 @@ class EmbeddedStore(Store):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                        to_rdflib(triple.object)))
         return graph
-
-    def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        result = self._query(query)
-        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            if result_format not in _RESULT_FORMATS:
-                raise InputError(f"'{result_format}' is not a result format for SELECT or ASK",
-                                 parameter="format")
-            body = result.serialize(format=_RESULT_FORMATS[result_format])
-            return bytes(body or b""), SELECT_MEDIA_TYPES[result_format]
-        if result_format not in GRAPH_MEDIA_TYPES:
-            raise InputError(f"'{result_format}' is not a format for CONSTRUCT or DESCRIBE",
-                             parameter="format")
-        if result_format in _GRAPH_FORMATS:
-            body = ox.serialize(result, format=_GRAPH_FORMATS[result_format])
-            return bytes(body or b""), GRAPH_MEDIA_TYPES[result_format]
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                       to_rdflib(triple.object)))
-        return graph.serialize(format=result_format, encoding="utf-8"), \
-            GRAPH_MEDIA_TYPES[result_format]
 
     def graph_names(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._current().named_graphs()
