@@ -64,18 +64,6 @@ class WriteResult:
     location: str
 
 
-# Media types of SPARQL results, by what a client may ask for.
-SELECT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_MEDIA_TYPES = {
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "json-ld": "application/ld+json",
-}
 # Our named graphs all start with this; a remote server may hold others (Virtuoso's own).
 GRAPH_PREFIX = "https://w3id.org/dutygraph/graph/"
 TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
