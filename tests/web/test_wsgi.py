@@ -9,7 +9,8 @@ import pytest
 
 from dutygraph.errors import StoreError
 from dutygraph.namespaces import FRAMEWORK_GRAPH
-from dutygraph.web.wsgi import config_from_env, make_app, open_for_serving
+from dutygraph.store import open_served as open_for_serving
+from dutygraph.web.wsgi import config_from_env, make_app
 
 
 def test_settings_come_from_dutygraph_variables_with_their_types() -> None:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     note = " (the memory store lasts only as long as this command)" \
-        if store.kind == "memory" else ""
+        if not store.persistent else ""
     print(f"built {describe_store(args.store)}: {count} triples in {len(result.graphs)} graphs "
           f"({time.perf_counter() - started:.1f} s){note}", file=sys.stderr)
     return 0

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, StoreError
-from ..store import store_spec
+from ..errors import InputError
+from ..store import check_servable, store_spec
 from .common import add_store_options
 
 DEFAULT_WORKERS = 1  # gunicorn worker processes (see above)
@@ -52,14 +51,7 @@ def _check(args: argparse.Namespace) -> str:
     if args.query_timeout is not None and args.query_timeout <= 0:
         raise InputError("must be a positive number of seconds", parameter="--query-timeout")
     spec = store_spec(args.store)
-    if spec != "memory" and not spec.startswith(("http://", "https://")):
-        folder = Path(spec)
-        if not folder.is_dir() or not any(folder.iterdir()):
-            raise StoreError(f"there is no store at {spec}; build it first with "
-                             f"'dutygraph build --store {spec}' (make serve does)")
-        from ..store.generations import current_generation
-
-        current_generation(folder)  # a broken record stops here (exit 3), not in a worker
+    check_servable(spec)  # a missing store or broken record stops here (exit 3), not in a worker
     return spec
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..errors import StoreError
-from ..store import store_spec
+from ..store import store_folder, store_spec
 from ..store.generations import POINTER, recover
 from .common import add_store_options
 
@@ -28,11 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = store_spec(args.store)
-    if spec == "memory" or spec.startswith(("http://", "https://")):
-        raise StoreError(f"{spec} is not an embedded store folder; only those have a record "
-                         "to recover")
-    root = Path(spec)
+    root = store_folder(args.store)
+    if root is None:
+        raise StoreError(f"{store_spec(args.store)} is not an embedded store folder; only "
+                         "those have a record to recover")
     result = recover(root)
     if not result.changed:
         print(f"{root / POINTER} is sound: current generation {result.chosen} "

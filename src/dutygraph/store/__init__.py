@@ -10,15 +10,18 @@ DUTYGRAPH_STORE_GRAPHS, credentials from DUTYGRAPH_STORE_USER / DUTYGRAPH_STORE_
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from ..datasets import Progress
+from ..errors import StoreError
 from ..paths import default_store_path
 from .base import QuadSource, SelectResult, Store, WriteResult
 from .embedded import EmbeddedStore
 from .memory import MemoryStore
 
 __all__ = ["EmbeddedStore", "MemoryStore", "Progress", "QuadSource", "SelectResult", "Store",
-           "WriteResult", "describe_store", "open_store", "store_spec"]
+           "WriteResult", "check_servable", "describe_store", "open_served", "open_store",
+           "store_folder", "store_spec"]
 
 
 def store_spec(store: str | None = None) -> str:
@@ -47,3 +50,43 @@ def open_store(store: str | None = None, *, update: str | None = None,
         return RemoteStore(spec, update=update or os.environ.get("DUTYGRAPH_STORE_UPDATE"),
                            graphs=graphs or os.environ.get("DUTYGRAPH_STORE_GRAPHS"))
     return EmbeddedStore(spec, read_only=read_only)
+
+
+def store_folder(store: str | None = None) -> Path | None:
+    """The folder of the embedded store the spec names; None for 'memory' or a URL."""
+    spec = store_spec(store)
+    if spec == "memory" or spec.startswith(("http://", "https://")):
+        return None
+    return Path(spec)
+
+
+def check_servable(store: str | None = None) -> None:
+    """Raise StoreError (naming the folder and the fix) unless the store can be served now.
+
+    Only a folder can be checked before it is opened: it must hold a built store whose record
+    of the current generation is sound. A memory store is loaded when served; a remote one
+    answers for itself when first asked.
+    """
+    folder = store_folder(store)
+    if folder is None:
+        return
+    if not folder.is_dir() or not any(folder.iterdir()):
+        raise StoreError(f"there is no store at {folder}; build it first with "
+                         f"'dutygraph build --store {folder}' (make serve does)")
+    from .generations import current_generation
+
+    current_generation(folder)  # a broken record raises BrokenStore, naming the fix
+
+
+def open_served(store: str | None = None, *, update: str | None = None,
+                graphs: str | None = None) -> Store:
+    """The store a server process answers from, read-only. 'memory' is the repository's files
+    loaded afresh (a server never writes, so an empty memory store would answer nothing)."""
+    spec = store_spec(store)
+    if spec == "memory":
+        from ..datasets import load_graphs, repository_files
+
+        memory = MemoryStore()
+        memory.replace_graphs(load_graphs(repository_files()), drop_others=True)
+        return memory
+    return open_store(spec, update=update, graphs=graphs, read_only=True)

@@ -73,6 +73,8 @@ class Store(ABC):
     """A SPARQL dataset dutygraph reads and (when building) writes."""
 
     kind: str = "abstract"
+    #: whether what is written outlives the process (not so for the memory store)
+    persistent: bool = True
     location: str = ""
     #: seconds a query may run before QueryTimeout (None: no limit). Remote stores enforce it
     #: on the HTTP request; the embedded store checks it between result rows.

@@ -31,6 +31,7 @@ _DEFAULT_GRAPH = "urn:x-rdflib:default"
 
 class MemoryStore(Store):
     kind = "memory"
+    persistent = False
 
     def __init__(self) -> None:
         self.location = "memory"

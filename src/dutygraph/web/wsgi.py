@@ -16,21 +16,8 @@ from typing import Any
 
 from flask import Flask
 
-from ..store import MemoryStore, Store, open_store, store_spec
+from ..store import open_served
 from . import DEFAULT_CONFIG, create_app
-
-
-def open_for_serving(spec: str | None = None, *, update: str | None = None,
-                     graphs: str | None = None) -> Store:
-    """The store a server process answers from: read-only, and never empty for 'memory'."""
-    resolved = store_spec(spec)
-    if resolved == "memory":
-        from ..datasets import load_graphs, repository_files
-
-        store = MemoryStore()
-        store.replace_graphs(load_graphs(repository_files()), drop_others=True)
-        return store
-    return open_store(resolved, update=update, graphs=graphs, read_only=True)
 
 
 def config_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
@@ -56,7 +43,7 @@ def make_app(spec: str | None = None, config: dict[str, Any] | None = None, *,
              update: str | None = None, graphs: str | None = None) -> Flask:
     settings = config_from_env()
     settings.update(config or {})
-    store = open_for_serving(spec, update=update, graphs=graphs)
+    store = open_served(spec, update=update, graphs=graphs)
     # The store's own limit too: the embedded store stops streaming rows past it, and a
     # remote store's HTTP request gives up (the executor's limit covers everything else).
     store.timeout = float(settings.get("QUERY_TIMEOUT", DEFAULT_CONFIG["QUERY_TIMEOUT"]))
