@@ -32,7 +32,8 @@ MISSTATEMENTS = [
 
 
 def _rows(store: Store, params: dict[str, str]) -> list[dict[str, object]]:
-    return run_query(store, "misstatements", params).records()
+    records: list[dict[str, object]] = run_query(store, "misstatements", params).records()
+    return records
 
 
 def _match(rows: list[dict[str, object]], file: str, locator: str, cited: str,
