@@ -42,7 +42,6 @@ def test_bromley_on_7_may_2013(embedded_store: Store) -> None:
     assert status(m, BROMLEY, "lscb-established") == MET
     assert status(m, BROMLEY, "dcs-assurance-test") == MET
     assert status(m, BROMLEY, "lscb-reg5-functions") == NOT_EVIDENCED
-    assert status(m, BROMLEY, "lead-member-designated") == NOT_EVIDENCED
     assert status(m, BROMLEY, "lscb-superseded") == NOT_APPLICABLE
     assert status(m, HARROW, "dcs-assurance-test") == NOT_APPLICABLE
 

@@ -40,12 +40,33 @@ def warning_only(tmp_path: Path) -> Path:
 
 def test_a_conforming_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(COMPLETE), "--as-of", "2013-05-07"]) == 0
-    assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith("Summary: 0 violation")
+    assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith(
+        "Summary: Findings: 0 not met, 0 not evidenced")
 
 
-def test_a_file_with_a_violation_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(NO_REPORT), "--as-of", "2013-05-07"]) == 1
+def test_a_file_with_a_violation_exits_1_with_fail_on_violation(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(NO_REPORT), "--as-of", "2013-05-07",
+                 "--fail-on", "violation"]) == 1
     assert "CA 2004 s14A" in capsys.readouterr().out
+
+
+def test_silence_fails_only_with_fail_on_not_evidenced(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(NO_REPORT), "--as-of", "2013-05-07"]) == 0
+    assert main(["validate", str(NO_REPORT), "--as-of", "2013-05-07",
+                 "--fail-on", "not-evidenced"]) == 1
+    out = capsys.readouterr().out
+    assert "[not evidenced | Violation]" in out and "[Violation]" not in out
+
+
+def test_a_document_stating_the_contrary_fails_by_default(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    contrary = CASES_DIR / "a chair recorded as not independent is reported as not met" / "data.ttl"
+    assert main(["validate", str(contrary), "--as-of", "2013-05-07"]) == 1
+    assert main(["validate", str(contrary), "--as-of", "2013-05-07",
+                 "--fail-on", "NOT_MET"]) == 1
+    assert "[not met | Warning]" in capsys.readouterr().out
 
 
 def test_warnings_fail_only_with_fail_on_warning(warning_only: Path,
@@ -60,7 +81,8 @@ def test_warnings_fail_only_with_fail_on_warning(warning_only: Path,
 def test_json_output_is_the_contracted_document(capsys: pytest.CaptureFixture[str]) -> None:
     main(["validate", str(NO_REPORT), "--as-of", "2013-05-07", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"conforms", "as_of", "summary", "results"}
+    assert set(data) == {"conforms", "as_of", "summary", "outcomes", "requirements",
+                         "ignored_records", "results"}
     assert data["as_of"] == "2013-05-07" and data["results"]
 
 
@@ -73,7 +95,7 @@ def test_turtle_output_is_a_shacl_report(capsys: pytest.CaptureFixture[str]) -> 
 def test_html_output_is_written_to_out(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     assert main(["validate", str(NO_REPORT), "--as-of", "2013-05-07", "--format", "html",
-                 "--out", str(out)]) == 1
+                 "--out", str(out), "--fail-on", "violation"]) == 1
     assert out.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
@@ -82,7 +104,7 @@ def test_html_output_is_written_to_out(tmp_path: Path) -> None:
     (["--as-of", "2013-13-40"], "as-of"),
     (["--as-of", "7 May 2013"], "YYYY-MM-DD"),
     (["--format", "pdf"], "format"),
-    (["--fail-on", "info"], "fail-on"),
+    (["--fail-on", "error"], "fail-on"),
     (["--authority", "Nowhere"], "authority"),
 ], ids=["an impossible date", "a date in words", "an unknown format", "an unknown fail-on",
         "an unknown authority"])
@@ -123,7 +145,8 @@ def test_an_existing_out_file_is_kept_when_the_input_is_bad(tmp_path: Path) -> N
 
 def test_without_files_every_authority_in_the_store_is_validated(
         store: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--store", store, "--as-of", "2013-05-07"]) == 1
+    assert main(["validate", "--store", store, "--as-of", "2013-05-07",
+                 "--fail-on", "violation"]) == 1
     text = capsys.readouterr().out
     assert "== London Borough of Bromley" in text and "== London Borough of Harrow" in text
 
@@ -131,7 +154,7 @@ def test_without_files_every_authority_in_the_store_is_validated(
 def test_one_authority_of_the_store_by_label(store: str,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--store", store, "--as-of", "2015-04-01", "--authority",
-                 "London Borough of Harrow", "--format", "json"]) == 1
+                 "London Borough of Harrow", "--format", "json", "--fail-on", "violation"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert {r["authority"] for r in data["results"]} == {
         "https://w3id.org/dutygraph/id/authority/harrow"}

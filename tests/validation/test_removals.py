@@ -116,5 +116,7 @@ def test_every_shape_that_applies_to_the_complete_arrangement_is_exercised_by_a_
     added = {"lscb-chair-not-independent", "dcs-single-officer", "lead-member-single",
              "dcs-assurance-test", "lead-member-full-member", "lscb-superseded",
              "safeguarding-partner-arrangements"}
-    every = {str(s.iri).rsplit("/", 1)[-1] for s in load_shapes().shapes}
+    # Shapes for the safeguarding partner era (partnership-*.ttl) have their own cases.
+    every = {str(s.iri).rsplit("/", 1)[-1] for s in load_shapes().shapes
+             if not s.concern.startswith("partnership")}
     assert every == removed | added

@@ -25,14 +25,20 @@ def report(framework: Graph) -> ValidationReport:
 
 def test_the_json_report_has_exactly_the_contracted_keys(report: ValidationReport) -> None:
     data = json.loads(json.dumps(report.to_json_dict()))
-    assert set(data) == {"conforms", "as_of", "summary", "results"}
+    assert set(data) == {"conforms", "as_of", "summary", "outcomes", "requirements",
+                         "ignored_records", "results"}
     assert data["as_of"] == "2013-05-07"
     assert data["conforms"] is False
-    assert set(data["summary"]) == {"violations", "warnings", "infos"}
-    assert sum(data["summary"].values()) == len(data["results"]) > 0
+    assert set(data["summary"]) == {"violations", "warnings", "infos", "not_met",
+                                    "not_evidenced", "superseded"}
+    severities = data["summary"]["violations"] + data["summary"]["warnings"] \
+        + data["summary"]["infos"]
+    assert severities == sum(data["outcomes"].values()) == len(data["results"]) > 0
+    assert set(data["outcomes"]) == {"not met", "not evidenced", "superseded"}
     for r in data["results"]:
-        assert set(r) == {"severity", "message", "focus", "focus_label", "path", "shape",
-                          "provisions", "authority"}
+        assert set(r) == {"outcome", "severity", "message", "focus", "focus_label", "path",
+                          "shape", "provisions", "authority", "editions", "evidence"}
+        assert r["outcome"] in ("not met", "not evidenced", "superseded")
         assert r["severity"] in ("Violation", "Warning", "Info")
         assert r["provisions"] and all(p.startswith(("http://www.legislation.gov.uk/id/",
                                                      "https://w3id.org/dutygraph/id/guidance/"))

@@ -1,10 +1,13 @@
 """dutygraph audit: the compliance matrix, every authority against every requirement.
 
-  dutygraph audit [--as-of YYYY-MM-DD] [--out DIR] [--fail-on violation|warning] [--store ...]
+  dutygraph audit [--as-of YYYY-MM-DD] [--out DIR]
+                  [--fail-on not-met|not-evidenced|violation|warning|info] [--store ...]
+  dutygraph audit --sample N --seed S --sample-out FILE [--as-of ...]
 
 Writes DIR/audit.html (colour-coded matrix) and DIR/audit.csv (one row per authority and
 requirement). Each cell is met, not met, not evidenced, not applicable or superseded on the
-date. Exit 0, or 1 with --fail-on when a finding reaches that severity; 2 for bad input.
+date, counted by the same computation as `dutygraph validate`. Exit 0, or 1 with --fail-on
+when a finding has that outcome or reaches that severity; 2 for bad input.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", metavar="DIR", default=".",
                    help="folder to write audit.html and audit.csv to (default: .)")
     p.add_argument("--fail-on", dest="fail_on", metavar="|".join(FAIL_ON),
-                   help="exit 1 when a finding is at least this severe (default: never)")
+                   help="exit 1 when a finding has this outcome (not-met, not-evidenced) or "
+                        "is at least this severe (violation, warning, info); default: never")
     add_store_options(p)
     p.set_defaults(func=run)
 
@@ -35,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from ..validation.audit import audit_store
 
     as_of = parse_date(args.as_of, "as-of")
-    fail_on = check_choice(args.fail_on, FAIL_ON, "fail-on") if args.fail_on else None
+    fail_on = (check_choice(args.fail_on.strip().lower().replace("_", "-"), FAIL_ON, "fail-on")
+               if args.fail_on else None)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError("not a folder", parameter="out", file=str(out))
@@ -46,11 +51,11 @@ def run(args: argparse.Namespace) -> int:
     write_atomically(str(out / "audit.csv"), csv_text)
     write_atomically(str(out / "audit.html"), html_text)
     counts = ", ".join(f"{k}: {v}" for k, v in matrix.counts().items())
+    counts += "; findings: " + ", ".join(
+        f"{k}: {v}" for k, v in matrix.finding_outcomes().items())
     print(f"audit of {len(matrix.authorities)} authorities x {len(matrix.requirements)} "
           f"requirements on {matrix.as_of.isoformat()} ({counts}) written to "
           f"{out / 'audit.html'} and {out / 'audit.csv'}", file=sys.stderr)
-    if fail_on:
-        limit = {"violation": {"Violation"}, "warning": {"Violation", "Warning"}}[fail_on]
-        if any(f.severity in limit for c in matrix.cells.values() for f in c.findings):
-            return 1
+    if fail_on and matrix.reaches(fail_on):
+        return 1
     return 0

@@ -1,11 +1,16 @@
 """dutygraph validate: check arrangements against the law in force on a date.
 
   dutygraph validate FILE... [--authority IRI|label] [--as-of YYYY-MM-DD]
-                     [--format text|json|turtle|html] [--fail-on violation|warning]
+                     [--format text|json|turtle|html]
+                     [--fail-on not-met|not-evidenced|violation|warning|info]
                      [--out FILE] [--store ...]
 
-Without FILE, every authority in the store is validated. Exit 0 when no finding reaches
---fail-on, 1 when one does, 2 for bad input (nothing is written then), 3 for a store error.
+Without FILE, every authority in the store is validated. Each finding has an outcome (not
+met: a document states the contrary; not evidenced: the documents are silent) and a severity
+(the legal force of the requirement). Exit 0 when no finding reaches --fail-on (default
+not-met: a finding the documents show; not-evidenced also counts silence; a severity name
+counts findings at least that serious, whatever their outcome), 1 when one does, 2 for bad
+input (nothing is written then), 3 for a store error.
 The report is written to --out only once it is complete (a temporary file renamed into place).
 """
 
@@ -21,7 +26,7 @@ from ..errors import InputError
 from .common import add_store_options, parse_date, store_from
 
 FORMATS = ["text", "json", "turtle", "html"]
-FAIL_ON = ["violation", "warning"]
+FAIL_ON = ["not-met", "not-evidenced", "violation", "warning", "info"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,9 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="apply the law in force on this day (default: today)")
     p.add_argument("--format", default="text", metavar="|".join(FORMATS),
                    help="report format (default: text)")
-    p.add_argument("--fail-on", dest="fail_on", default="violation",
+    p.add_argument("--fail-on", dest="fail_on", default="not-met",
                    metavar="|".join(FAIL_ON),
-                   help="exit 1 when a finding is at least this severe (default: violation)")
+                   help="exit 1 when a finding has this outcome (not-met; not-evidenced "
+                        "includes not met) or is at least this severe (violation, warning, "
+                        "info); default: not-met")
     p.add_argument("--out", metavar="FILE", help="write the report here (default: stdout)")
     p.add_argument("--engine", default="fast", choices=["fast", "pyshacl"],
                    help="fast compiled SPARQL (default) or the pyshacl reference engine")
@@ -74,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     from ..validation import validate_files, validate_store
 
     fmt = check_choice(args.format, FORMATS, "format")
-    fail_on = check_choice(args.fail_on, FAIL_ON, "fail-on")
+    fail_on = check_choice(args.fail_on.strip().lower().replace("_", "-"), FAIL_ON, "fail-on")
     as_of = parse_date(args.as_of, "as-of")
     if args.files:
         store = store_from(args, read_only=True) if args.store else None

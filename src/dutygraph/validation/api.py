@@ -1,8 +1,11 @@
 """The validation API the CLI and the web view call: files, an uploaded graph, or a store.
 
-Each entry point builds a DataView (dataset.py), runs the shapes on it with the chosen engine
+Each entry point builds a DataView (dataset.py), leaves out the local records no document
+had made on the as-of date (records.py), runs the shapes on it with the chosen engine
 (engine.py) for the as-of date (dates.py), and turns the results into a ValidationReport
-(report.py) with labels, provisions and the authority of each finding.
+(report.py) with labels, provisions, outcome, evidence and the authority of each finding, and
+the cells of the audit matrix for the same run (assessment.py): `dutygraph audit` and /audit
+call run_view too, so the report and the matrix cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ..errors import InputError
 from ..namespaces import BASE, DG, authority_graph, authority_iri, authority_slug
 from ..rdfio import parse_file
 from ..store import Store
+from .assessment import assess, counts
 from .dataset import (
     DataView,
     repository_framework,
@@ -29,7 +33,9 @@ from .dataset import (
 )
 from .dates import AsOf, resolve
 from .engine import FastEngine, PyshaclEngine, RawResult
-from .report import Finding, ValidationReport
+from .evidence import editions_of, evidence_of, in_force_guidance, judging_days
+from .records import without_future_records
+from .report import OUTCOME_OF_IRI, Finding, ValidationReport
 from .shapes import ShapeSet, load_shapes
 
 ENGINES: dict[str, type[FastEngine] | type[PyshaclEngine]] = {
@@ -113,17 +119,26 @@ def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_
         keep = {str(a) for a in authorities}
         raw = [r for r in raw if focus_authority.get(str(r.focus)) in keep]
     extra = value_provisions(view, [r.value for r in raw if r.value is not None])
+    days = judging_days(view, [r.focus for r in raw], as_of)
+    guidance = in_force_guidance(view, {p for s in specs.values() for p in s.provisions})
     provisions_of: dict[RawResult, set[str]] = {}
     for r in raw:
         cited = {str(p) for p in specs[r.shape].provisions}
         if r.value is not None:
             cited |= extra.get(str(r.value), set())
-        provisions_of[r] = cited
+        provisions_of[r] = guidance.keep(cited, days.get(str(r.focus), as_of.day))
     validated = list(authorities) if authorities is not None else view.authorities()
     all_nodes: list[Node] = [r.focus for r in raw] + list(validated)
     all_nodes += [URIRef(a) for a in focus_authority.values()]
     all_nodes += [URIRef(p) for ps in provisions_of.values() for p in ps]
+    outcome_of = {r: OUTCOME_OF_IRI.get(r.outcome or DG.NotEvidenced, "not evidenced")
+                  for r in raw}
+    grounds = [r.value if r.value is not None else r.focus
+               for r in raw if outcome_of[r] == "not met"]
+    evidence = evidence_of(view, grounds)
+    all_nodes += grounds
     labels = labels_of(view, all_nodes)
+    editions = editions_of(view, {p for ps in provisions_of.values() for p in ps})
 
     def label(iri: str) -> str:
         return labels.get(iri, iri)
@@ -133,7 +148,12 @@ def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_
         spec = specs[r.shape]
         provs: list[str] = sorted(provisions_of[r], key=lambda p: (label(p), p))
         authority = focus_authority.get(str(r.focus))
+        ground = r.value if r.value is not None else r.focus
         findings.append(Finding(
+            outcome=outcome_of[r],
+            evidence=(tuple(e.labelled(label(e.node)) for e in evidence.get(str(ground), []))
+                      if outcome_of[r] == "not met" else ()),
+            editions=tuple(sorted({editions[p] for p in provs if p in editions})),
             severity=spec.severity_name,
             message=r.message,
             focus=str(r.focus) if isinstance(r.focus, URIRef) else f"_:{r.focus}",
@@ -198,13 +218,25 @@ def _candidates(view: DataView) -> list[tuple[str, str]]:
     return [(str(a), labels.get(str(a), str(a))) for a in authorities]
 
 
-def _run(view: DataView, as_of: AsOf, engine: str, authorities: Sequence[URIRef] | None,
-         shapes: ShapeSet | None = None) -> ValidationReport:
+def run_view(view: DataView, as_of: AsOf, engine: str, authorities: Sequence[URIRef] | None,
+             shapes: ShapeSet | None = None) -> ValidationReport:
+    """Validate a view on a date: the findings, and the audit cells of the same run."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}' (use fast or pyshacl)", parameter="engine")
     shape_set = shapes or load_shapes()
+    view, ignored = without_future_records(view, as_of)
     raw = ENGINES[engine]().run(view, shape_set, as_of)
-    return build_report(view, raw, shape_set, as_of, engine=engine, authorities=authorities)
+    report = build_report(view, raw, shape_set, as_of, engine=engine, authorities=authorities)
+    targets = FastEngine().targets(view, shape_set, as_of)
+    owner = authorities_of(view, [n for nodes in targets.values() for n in nodes])
+    report.cells = assess(view, report.results, shape_set.shapes, targets, owner,
+                          [iri for iri, _label in report.authorities], as_of)
+    report.requirements = counts(report.cells.values())
+    report.ignored_records = ignored
+    return report
+
+
+_run = run_view
 
 
 def validate_graph(graph: Graph, *, as_of: dt.date | None = None, authority: str | None = None,

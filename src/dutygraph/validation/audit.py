@@ -1,15 +1,9 @@
 """The compliance matrix: every authority against every requirement (shape) on one date.
 
-Each cell is one of the dg:AssessmentOutcomes:
-- not applicable: the requirement applies to nothing of the authority on the date (the shape's
-  targets, which carry the dates the framework gives the law, select none of its nodes);
-- superseded: not applicable because the law behind it had ended (a provision the shape cites
-  is no longer in force, by the framework's eli:date_no_longer_in_force) and the authority's
-  LSCB is reported superseded on the date;
-- met: the requirement applies and no finding was made;
-- not met / not evidenced / superseded: the requirement applies and the shape made a finding;
-  which of the three is the shape's dg:outcome (not met when the data show the failure, not
-  evidenced when the data are silent).
+Each cell is one of the dg:AssessmentOutcomes, worked out by assessment.assess (the same
+computation `dutygraph validate` and /validate count with): met, not met, not evidenced,
+not applicable, superseded. A cell with findings has the worst outcome of its findings; a
+finding is "not met" only where a document states the contrary (see ontology/README.md).
 """
 
 from __future__ import annotations
@@ -18,33 +12,26 @@ import csv
 import datetime as dt
 import html
 import io
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
-from ..namespaces import DG, ELI
 from ..store import Store
-from .api import authorities_of, build_report, labels_of
+from .api import labels_of, run_view
+from .assessment import STATUSES, Cell, counts
 from .dataset import DataView, view_of_store
 from .dates import AsOf, resolve
-from .engine import FastEngine
-from .report import Finding
+from .report import (
+    FINDING_OUTCOMES,
+    MET,
+    NOT_APPLICABLE,
+    NOT_EVIDENCED,
+    NOT_MET,
+    SUPERSEDED,
+    ValidationReport,
+)
 from .shapes import ShapeSet, ShapeSpec, load_shapes
 
-MET, NOT_MET, NOT_EVIDENCED, NOT_APPLICABLE, SUPERSEDED = (
-    "met", "not met", "not evidenced", "not applicable", "superseded")
-STATUSES = [MET, NOT_MET, NOT_EVIDENCED, NOT_APPLICABLE, SUPERSEDED]
-_OUTCOME_STATUS = {DG.NotMet: NOT_MET, DG.NotEvidenced: NOT_EVIDENCED, DG.Superseded: SUPERSEDED}
 _COLOURS = {MET: "#cdebc6", NOT_MET: "#f3b7b7", NOT_EVIDENCED: "#fbe3b0",
             NOT_APPLICABLE: "#e6e6e6", SUPERSEDED: "#cfd9f0"}
-
-
-@dataclass
-class Cell:
-    status: str
-    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -59,9 +46,22 @@ class AuditMatrix:
         return self.cells[(authority, str(shape.iri))]
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(STATUSES, 0)
+        return counts(self.cells.values())
+
+    def report(self) -> ValidationReport:
+        """The findings of every cell as a validation report (for --fail-on)."""
+        return ValidationReport(as_of=self.as_of, authorities=self.authorities,
+                                results=[f for c in self.cells.values() for f in c.findings])
+
+    def reaches(self, fail_on: str) -> bool:
+        return self.report().reaches(fail_on)
+
+    def finding_outcomes(self) -> dict[str, int]:
+        """Findings by outcome, as the validation report of the same data counts them."""
+        out = dict.fromkeys(FINDING_OUTCOMES, 0)
         for c in self.cells.values():
-            out[c.status] += 1
+            for f in c.findings:
+                out[f.outcome] += 1
         return out
 
     def to_csv(self) -> str:
@@ -120,57 +120,11 @@ class AuditMatrix:
             *rows, "</tbody></table>", "</body>", "</html>"]) + "\n"
 
 
-def _ended_provisions(view: DataView, provisions: set[URIRef], as_of: AsOf) -> set[str]:
-    if not provisions:
-        return set()
-    values = " ".join(f"<{p}>" for p in sorted(provisions))
-    rows = view.select(f"SELECT ?p ?end WHERE {{ VALUES ?p {{ {values} }} "
-                       f"?p <{ELI.date_no_longer_in_force}> ?end }}")
-    out = set()
-    for r in rows:
-        end = r["end"].toPython() if isinstance(r["end"], Literal) else None
-        if isinstance(end, dt.date) and end < as_of.day:
-            out.add(str(r["p"]))
-    return out
-
-
 def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> AuditMatrix:
     shape_set = shapes or load_shapes()
+    report = run_view(view, as_of, "fast", None, shape_set)
     active = [s for s in shape_set.shapes if not s.deactivated]
-    engine = FastEngine()
-    targets = engine.targets(view, shape_set, as_of)
-    raw = engine.run(view, shape_set, as_of)
-    report = build_report(view, raw, shape_set, as_of, engine=engine.name)
-    all_targets: list[Node] = [n for nodes in targets.values() for n in nodes]
-    owner = authorities_of(view, all_targets)
-    targeted: dict[tuple[str, str], int] = defaultdict(int)
-    for shape_iri, nodes in targets.items():
-        for n in nodes:
-            a = owner.get(str(n))
-            if a:
-                targeted[(a, str(shape_iri))] += 1
-    found: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in report.results:
-        if f.authority:
-            found[(f.authority, f.shape)].append(f)
-    superseded_shapes = {str(s.iri) for s in active if s.outcome == DG.Superseded}
-    superseded_authorities = {a for (a, s) in targeted if s in superseded_shapes}
-    ended = _ended_provisions(view, {p for s in active for p in s.provisions}, as_of)
-    cells: dict[tuple[str, str], Cell] = {}
-    for iri, _label in report.authorities:
-        for s in active:
-            key = (iri, str(s.iri))
-            findings = found.get(key, [])
-            if findings:
-                status = _OUTCOME_STATUS.get(s.outcome, NOT_MET)  # type: ignore[arg-type]
-            elif targeted.get(key):
-                status = MET
-            elif (iri in superseded_authorities
-                  and any(str(p) in ended for p in s.provisions)):
-                status = SUPERSEDED
-            else:
-                status = NOT_APPLICABLE
-            cells[key] = Cell(status, findings)
+    cells = report.cells
     provision_labels = labels_of(view, [p for s in active for p in s.provisions])
     return AuditMatrix(as_of=as_of.day, authorities=report.authorities, requirements=active,
                        cells=cells, provision_labels=provision_labels)
@@ -180,3 +134,7 @@ def audit_store(store: Store, *, as_of: dt.date | None = None,
                 shapes: ShapeSet | None = None) -> AuditMatrix:
     """The compliance matrix of every authority in the store on the date (default today)."""
     return audit_view(view_of_store(store, None), resolve(as_of), shapes)
+
+
+__all__ = ["MET", "NOT_APPLICABLE", "NOT_EVIDENCED", "NOT_MET", "STATUSES", "SUPERSEDED",
+           "AuditMatrix", "Cell", "audit_store", "audit_view"]

@@ -23,7 +23,7 @@ from ..errors import InputError, StoreError
 from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
 from ..rdfio import parse_file
 from ..store import EmbeddedStore, Store
-from ..store.convert import to_oxigraph, to_rdflib
+from ..terms import to_oxigraph, to_rdflib
 
 UPLOAD_GRAPH = URIRef("urn:dutygraph:graph:upload")
 
@@ -38,6 +38,10 @@ class DataView:
     @property
     def graphs(self) -> list[URIRef] | None:
         return self._graphs
+
+    @property
+    def store(self) -> ox.Store:
+        return self._store
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
         if self._graphs is None:

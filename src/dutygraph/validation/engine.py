@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from ..namespaces import DG
 from .dataset import DataView
 from .dates import AsOf
 from .shapes import ShapeSet, ShapeSpec, SparqlConstraint
@@ -48,12 +49,14 @@ class RawResult:
     message: str
     value: Node | None = None
     path: URIRef | None = None
+    outcome: URIRef | None = None
 
-    def key(self) -> tuple[str, str, str, str, str, str]:
+    def key(self) -> tuple[str, str, str, str, str, str, str]:
         """What two engines must agree on, as comparable strings."""
         return (str(self.focus), str(self.shape), str(self.severity),
                 str(self.value) if self.value is not None else "",
-                str(self.path) if self.path is not None else "", self.message)
+                str(self.path) if self.path is not None else "", self.message,
+                str(self.outcome or ""))
 
 
 def _prefix_block(*groups: Iterable[tuple[str, str]]) -> str:
@@ -123,7 +126,8 @@ def results_from_rows(shape: ShapeSpec, constraint: SparqlConstraint,
         for template in constraint.messages:
             out.append(RawResult(focus=focus, shape=shape.iri, severity=shape.severity,
                                  message=format_message(template, bindings), value=value,
-                                 path=path if isinstance(path, URIRef) else None))
+                                 path=path if isinstance(path, URIRef) else None,
+                                 outcome=shape.outcome_of(constraint)))
     return out
 
 
@@ -170,15 +174,36 @@ def run_pyshacl(data: Graph, shapes: ShapeSet) -> list[RawResult]:
         data, shacl_graph=shapes.graph, inference="none", advanced=True,
         abort_on_first=False, allow_infos=False, allow_warnings=False,
     )
-    return results_from_report(report)
+    return results_from_report(report, shapes)
 
 
-def results_from_report(report: Graph) -> list[RawResult]:
+def _outcome_in_report(report: Graph, result: Node, shapes: ShapeSet | None) -> URIRef | None:
+    """The outcome of a result read from a standard report: its own dg:outcome, else that of
+    the constraint it names by sh:sourceConstraint (pyshacl copies a blank-node constraint,
+    so it is found again by its query text), else its shape's."""
+    own = report.value(result, DG.outcome)
+    if isinstance(own, URIRef) or shapes is None:
+        return own if isinstance(own, URIRef) else None
+    shape = report.value(result, SH.sourceShape)
+    spec = shapes.by_iri().get(shape) if isinstance(shape, URIRef) else None
+    if spec is None:
+        return None
+    source = report.value(result, SH.sourceConstraint)
+    select = str(report.value(source, SH.select) or "") if source is not None else ""
+    for c in spec.constraints:
+        if c.node == source or (select and c.select == select):
+            return spec.outcome_of(c)
+    outcome: URIRef = spec.outcome or DG.NotEvidenced
+    return outcome
+
+
+def results_from_report(report: Graph, shapes: ShapeSet | None = None) -> list[RawResult]:
     """Read a standard SHACL validation report graph back into results."""
     out = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         messages = sorted(str(m) for m in report.objects(r, SH.resultMessage)) or [""]
         path = report.value(r, SH.resultPath)
+        outcome = _outcome_in_report(report, r, shapes)
         for message in messages:
             out.append(RawResult(
                 focus=report.value(r, SH.focusNode),  # type: ignore[arg-type]
@@ -187,6 +212,7 @@ def results_from_report(report: Graph) -> list[RawResult]:
                 message=message,
                 value=report.value(r, SH.value),
                 path=path if isinstance(path, URIRef) else None,
+                outcome=outcome,
             ))
     return out
 

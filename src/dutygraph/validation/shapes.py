@@ -46,10 +46,18 @@ class ShapeError(DutygraphError):
 
 @dataclass(frozen=True)
 class SparqlConstraint:
+    """One sh:sparql constraint; `outcome` is its own dg:outcome (None: the shape's).
+
+    A requirement usually has two: one for silence (not evidenced) and one for a document
+    that states the contrary (not met), so the outcome belongs to the constraint that found
+    it, and a standard SHACL result carries it through sh:sourceConstraint.
+    """
+
     node: URIRef | BNode
     select: str
     messages: tuple[str, ...]
     prefixes: tuple[tuple[str, str], ...]
+    outcome: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,11 @@ class ShapeSpec:
     @property
     def severity_name(self) -> str:
         return SEVERITY_NAMES[self.severity]
+
+    def outcome_of(self, constraint: SparqlConstraint) -> URIRef:
+        """A finding's outcome: the constraint's, else the shape's, else not evidenced
+        (a finding that does not say a document states the contrary rests on silence)."""
+        return constraint.outcome or self.outcome or DG.NotEvidenced
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,19 @@ def _one_literal(g: Graph, node: object, pred: URIRef, what: str) -> str:
     return str(values[0])
 
 
+OUTCOMES = {DG.NotMet, DG.NotEvidenced, DG.Superseded}
+
+
+def _outcome(g: Graph, node: URIRef | BNode, shape: URIRef) -> URIRef | None:
+    value = g.value(node, DG.outcome)
+    if value is None:
+        return None
+    if not isinstance(value, URIRef) or value not in OUTCOMES:
+        raise ShapeError(f"shape {shape}: dg:outcome {value} is not dg:NotMet, "
+                         "dg:NotEvidenced or dg:Superseded")
+    return value
+
+
 def _spec(g: Graph, shape: URIRef, concern: str) -> ShapeSpec:
     for pred in set(g.predicates(shape, None)):
         if pred not in _ALLOWED_SHAPE_PREDICATES:
@@ -133,6 +159,7 @@ def _spec(g: Graph, shape: URIRef, concern: str) -> ShapeSpec:
             select=_one_literal(g, c, SH.select, "sh:select"),
             messages=messages,
             prefixes=_prefixes(g, c),  # type: ignore[arg-type]
+            outcome=_outcome(g, c, shape),  # type: ignore[arg-type]
         ))
     if not constraints:
         raise ShapeError(f"shape {shape} has no sh:sparql constraint")
@@ -150,7 +177,7 @@ def _spec(g: Graph, shape: URIRef, concern: str) -> ShapeSpec:
         severity=severity,  # type: ignore[arg-type]
         provisions=tuple(sorted(p for p in g.objects(shape, DCTERMS.source)
                                 if isinstance(p, URIRef))),
-        outcome=g.value(shape, DG.outcome),  # type: ignore[arg-type]
+        outcome=_outcome(g, shape, shape),
         concern=concern,
         target_selects=tuple(sorted(targets)),
         target_classes=classes,

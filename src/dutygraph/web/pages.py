@@ -471,7 +471,9 @@ def validate() -> str | tuple[str, int]:
     counts: dict[str, int] = {}
     for f in report.results:
         counts[f.severity] = counts.get(f.severity, 0) + 1
-    context.update(report=report, name=name, groups=_group_findings(report), counts=counts)
+    context.update(report=report, name=name, groups=_group_findings(report), counts=counts,
+                   outcomes=report.outcomes(), requirements=report.requirements,
+                   meanings=OUTCOMES)
     return render_template("pages/validate.html", **context)
 
 
@@ -530,13 +532,19 @@ def _group_findings(report: Any) -> list[dict[str, Any]]:
                               True), "page": pages.get(p)}
                 for i, p in enumerate(f.provisions)], "findings": []}
         groups[key]["findings"].append({
-            "severity": f.severity, "words": SEVERITY_WORDS.get(f.severity, f.severity),
+            "outcome": f.outcome, "outcome_css": _outcome_class(f.outcome),
+            "outcome_symbol": OUTCOMES.get(f.outcome, ("",))[0],
+            "editions": list(f.editions),
+            "evidence": [e.line() for e in f.evidence],
+            "severity": f.severity, "words": REQUIREMENT_WORDS.get(f.severity, f.severity),
             "message": f.message, "path": pagedata.curie(f.path) if f.path else None,
             "focus": Term(f.focus, f.focus_label or f.focus, not f.focus.startswith("_:")),
             "authority": (Term(f.authority, getattr(f, "authority_label", "") or f.authority, True)
                           if f.authority else None)})
+    outcome_order = {"not met": 0, "not evidenced": 1, "superseded": 2}
     for g in groups.values():
-        g["findings"].sort(key=lambda f: order.get(f["severity"], 3))
+        g["findings"].sort(key=lambda f: (outcome_order.get(f["outcome"], 3),
+                                          order.get(f["severity"], 3)))
         g["worst"] = g["findings"][0]["severity"] if g["findings"] else "Info"
     return sorted(groups.values(), key=lambda g: (
         order.get(g["worst"], 3), [p["term"].label for p in g["provisions"]] or ["~"]))
@@ -574,7 +582,7 @@ def audit() -> str:
             cells.append({"status": cell.status, "css": _outcome_class(cell.status),
                           "symbol": symbol, "words": words, "meaning": meaning,
                           "authority": label,
-                          "messages": [f.message for f in cell.findings]})
+                          "messages": [f"{f.outcome}: {f.message}" for f in cell.findings]})
         rows.append({
             "label": shape.label, "description": shape.description,
             "severity": REQUIREMENT_WORDS.get(shape.severity_name, shape.severity_name),
@@ -584,7 +592,17 @@ def audit() -> str:
                 for p in shape.provisions],
             "cells": cells})
     counts = matrix.counts()
+    by_authority = []
+    for iri, label in matrix.authorities:
+        cells = [c for (a, _s), c in matrix.cells.items() if a == iri]
+        findings = [f for c in cells for f in c.findings]
+        by_authority.append({
+            "iri": iri, "label": label,
+            "cells": {k: sum(1 for c in cells if c.status == k) for k in OUTCOMES},
+            "findings": {k: sum(1 for f in findings if f.outcome == k)
+                         for k in ("not met", "not evidenced", "superseded")}})
     return render_template("pages/audit.html", matrix=matrix, rows=rows, as_of=as_of or "",
+                           by_authority=by_authority,
                            day=matrix.as_of.isoformat(),
                            authorities=[Term(i, label, True) for i, label in matrix.authorities],
                            document_dates=pagedata.authority_dates(get_store()),
