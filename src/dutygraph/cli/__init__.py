@@ -17,7 +17,7 @@ from ..errors import InputError, StoreError
 
 # Each module defines register(subparsers) and sets a `func(args) -> int` default.
 COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve",
-            "store"]
+            "store", "impact", "changes"]
 
 
 def make_parser() -> argparse.ArgumentParser:
