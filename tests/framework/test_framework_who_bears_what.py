@@ -15,6 +15,8 @@ import pytest
 from dutygraph.namespaces import sparql_prefixes
 from dutygraph.store import Store
 
+from .framework_sparql import Select
+
 LEG = "http://www.legislation.gov.uk/id/"
 
 WHO_BEARS = """
@@ -114,5 +116,59 @@ def test_a_bearer_reads_as_a_role_or_a_kind_of_body(memory_store: Store) -> None
             }
             FILTER NOT EXISTS { ?bearer a dg:Role }
             FILTER NOT EXISTS { ?bearer rdfs:subClassOf dg:Body }
+            FILTER NOT EXISTS { ?bearer skos:inScheme dg:BoardPartnerKinds }
         }""")
     assert [row["bearer"] for row in odd] == []
+
+
+def _day(term: object) -> date | None:
+    return None if term is None else date.fromisoformat(str(term))
+
+
+S11_BEARERS = {
+    # kind of body -> (first day, last day or None), as s11(1) lists it
+    "LocalAuthority": (date(2005, 10, 1), None),
+    "district-council": (date(2005, 10, 1), None),
+    "strategic-health-authority": (date(2005, 10, 1), date(2013, 3, 31)),
+    "primary-care-trust": (date(2005, 10, 1), date(2013, 3, 31)),
+    "nhs-trust": (date(2005, 10, 1), None),
+    "police": (date(2005, 10, 1), None),
+    "probation-board": (date(2005, 10, 1), date(2010, 3, 31)),
+    "secretary-of-state-offender-management": (date(2008, 4, 1), None),
+    "youth-offending-team": (date(2005, 10, 1), None),
+    "prison": (date(2005, 10, 1), None),
+    "secure-training-centre": (date(2005, 10, 1), None),
+    "connexions": (date(2005, 10, 1), None),
+    "clinical-commissioning-group": (date(2013, 4, 1), date(2022, 6, 30)),
+}
+
+
+def test_the_s11_2_duty_is_borne_by_each_body_s11_1_lists_with_its_own_dates(
+        select: Select) -> None:
+    rows = select("""
+        SELECT ?bearer ?from ?through WHERE {
+            ?duty a dg:Duty ; dg:modality dg:Must ; dg:bearer ?bearer ; dg:validFrom ?from ;
+                  dg:imposedBy <http://www.legislation.gov.uk/id/ukpga/2004/31/section/11/2> .
+            OPTIONAL { ?duty dg:validThrough ?through }
+        }""")
+    found = {_local_name(r.bearer): (_day(r["from"]), _day(r.through)) for r in rows}
+    assert found == S11_BEARERS
+
+
+@pytest.mark.parametrize(("day", "present", "absent"), [
+    (date(2013, 3, 31), "primary-care-trust", "clinical-commissioning-group"),
+    (date(2013, 4, 1), "clinical-commissioning-group", "primary-care-trust"),
+    (date(2007, 6, 1), "probation-board", "secretary-of-state-offender-management"),
+])
+def test_who_bears_the_s11_duty_changes_with_the_nhs_and_probation_reorganisations(
+        select: Select, day: date, present: str, absent: str) -> None:
+    rows = select(f"""
+        SELECT ?bearer WHERE {{
+            ?duty dg:bearer ?bearer ; dg:validFrom ?from ;
+                  dg:imposedBy <http://www.legislation.gov.uk/id/ukpga/2004/31/section/11/2> .
+            OPTIONAL {{ ?duty dg:validThrough ?through }}
+            FILTER(?from <= "{day.isoformat()}"^^xsd:date &&
+                   (!BOUND(?through) || "{day.isoformat()}"^^xsd:date <= ?through))
+        }}""")
+    bearers = {_local_name(r.bearer) for r in rows}
+    assert present in bearers and absent not in bearers
