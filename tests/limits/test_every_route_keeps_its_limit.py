@@ -56,6 +56,7 @@ NOT_READING: list[tuple[str, str]] = [
     ("GET", "/sparql/editor"),
     ("GET", "/ontology"),
     ("GET", "/api/queries"),
+    ("GET", "/health"),
 ]
 
 

@@ -55,6 +55,28 @@ def _check(args: argparse.Namespace) -> str:
     return spec
 
 
+def _sandbox_report(spec: str) -> str:
+    """What the query workers' sandbox holds on this machine (a child process enters it and
+    reports), in one line; said at start so an operator sees a missing protection at once
+    (GET /health says the same from a running worker)."""
+    import tempfile
+
+    from ..limits import sandbox
+    from ..web.wsgi import config_from_env
+
+    if not config_from_env().get("SANDBOX", True):
+        return "WARNING: the query workers' sandbox is off (DUTYGRAPH_SANDBOX=0)"
+    remote = spec if spec.startswith(("http://", "https://")) else None
+    local = None if remote or spec == "memory" else spec
+    with tempfile.TemporaryDirectory(prefix="dutygraph-probe-") as folder:
+        held = sandbox.probe(sandbox.default_policy(store_location=local, remote_url=remote,
+                                                    write=folder))
+    if held.complete:
+        return f"query workers' sandbox: {held.summary()}"
+    return (f"WARNING: the query workers' sandbox is incomplete on this machine: "
+            f"{held.summary()}")
+
+
 def run(args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -95,5 +117,6 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"dutygraph: serving {spec} at http://{args.host}:{args.port}/ "
           f"({args.workers} workers x {args.threads} threads)", file=sys.stderr)
+    print(f"dutygraph: {_sandbox_report(spec)}", file=sys.stderr)
     Server().run()
     return 0

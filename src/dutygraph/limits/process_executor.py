@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import shutil
 import threading
 import time
 import weakref
@@ -44,6 +45,7 @@ from typing import Any, TypeVar
 
 from ..errors import QueryTimeout, StoreError
 from ..store import EmbeddedStore, Store
+from . import sandbox
 from .base import QueryRefused, timeout_message
 from .store import LimitedStore
 from .workers import OwnStore, Request, Worker, Zygote, rebuild_exception
@@ -100,12 +102,21 @@ class _History:
                 self._entries.popitem(last=False)
 
 
+def _policy(store: Store, location: str | None) -> sandbox.Policy:
+    """The sandbox of the workers over `store`: its folder, or its server's port."""
+    remote = getattr(store, "query_url", None) if store.kind == "remote" else None
+    return sandbox.default_policy(store_location=location, remote_url=remote)
+
+
 class WorkerPool:
     """The worker processes of one store in this process, shared by every app over it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, sandboxed: bool = True) -> None:
         self._store_ref = weakref.ref(store)
         self.location = _on_disk(store)
+        self.policy = _policy(store, self.location) if sandboxed else None
+        self.max_calls = 200  # calls a worker answers before it is retired
+        self.max_growth = 256 << 20  # bytes a worker may keep after a call before it is retired
         self.max_fast = 1
         self.max_slow = 1
         self.history = _History()
@@ -124,13 +135,18 @@ class WorkerPool:
 
     def _start_zygote(self, store: Store) -> Zygote:
         if self.location is not None:
-            return Zygote.exec(self.location)
-        return Zygote.fork(store)
+            return Zygote.exec(self.location, self.policy)
+        return Zygote.fork(store, self.policy)
 
-    def configure(self, workers: int, slow: int) -> None:
+    def configure(self, workers: int, slow: int, max_calls: int | None = None,
+                  max_growth: int | None = None) -> None:
         with self._cond:
             self.max_fast = max(self.max_fast, workers)
             self.max_slow = max(self.max_slow, slow)
+            if max_calls is not None:
+                self.max_calls = max(1, max_calls)
+            if max_growth is not None:
+                self.max_growth = max_growth
 
     # --- keeping the workers' copy of an in-memory store current --------------------------
 
@@ -148,7 +164,7 @@ class WorkerPool:
             self._fast -= len(idle)
             self._generation += 1
             self._token = _snapshot(store)
-            self._zygote = Zygote.fork(store)
+            self._zygote = Zygote.fork(store, self.policy)
             self._cond.notify_all()
         for worker in idle:
             worker.kill()
@@ -202,9 +218,14 @@ class WorkerPool:
             raise
 
     def release(self, worker: Worker) -> None:
-        """An ordinary worker back to the pool after a call that finished."""
+        """An ordinary worker back to the pool after a call that finished; retired instead
+        after max_calls calls, or when it kept more than max_growth bytes (memory a parser or
+        an engine does not give back is given back with the process)."""
+        worker.calls += 1
+        worn = (worker.calls >= self.max_calls
+                or worker.rss() - worker.base_rss > self.max_growth)
         with self._cond:
-            if worker.generation == self._generation and not worker.closed:
+            if worker.generation == self._generation and not worker.closed and not worn:
                 self._idle.append(worker)
                 self._cond.notify()
                 return
@@ -275,18 +296,22 @@ class WorkerPool:
             worker.kill()
             worker.release_pidfd()
         self._zygote.close()
+        if self.policy is not None:
+            for folder in self.policy.write:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 _POOLS: weakref.WeakKeyDictionary[Store, WorkerPool] = weakref.WeakKeyDictionary()
 _POOLS_LOCK = threading.Lock()
 
 
-def pool_for(store: Store) -> WorkerPool:
-    """The one worker pool of a store in this process (apps over the same store share it)."""
+def pool_for(store: Store, *, sandboxed: bool = True) -> WorkerPool:
+    """The one worker pool of a store in this process (apps over the same store share it;
+    the first decides whether its workers are sandboxed)."""
     with _POOLS_LOCK:
         pool = _POOLS.get(store)
         if pool is None:
-            pool = WorkerPool(store)
+            pool = WorkerPool(store, sandboxed=sandboxed)
             _POOLS[store] = pool
             weakref.finalize(store, pool.close)
         return pool
@@ -305,7 +330,8 @@ class ProcessExecutor:
     def __init__(self, store: Store, *, timeout: float, workers: int = 4, max_slow: int = 2,
                  slow_cpu: float = 0.5, memory_limit: int = 1 << 30, max_rows: int = 10_000,
                  max_bytes: int = 16 << 20, refusal: float = 60.0,
-                 pause: float = 1.0) -> None:
+                 pause: float = 1.0, sandboxed: bool = True, max_calls: int | None = None,
+                 ) -> None:
         self.timeout = float(timeout)
         self.pause = min(float(pause), self.timeout)
         self.slow_cpu = float(slow_cpu)
@@ -316,8 +342,9 @@ class ProcessExecutor:
         self.ttl = {HEAVY: 10 * max(refusal, 60.0), TIMED_OUT: float(refusal),
                     CRASHED: float(refusal)}
         self.store = store
-        self.pool = pool_for(store)
-        self.pool.configure(workers, max_slow)
+        self.pool = pool_for(store, sandboxed=sandboxed)
+        self.pool.configure(workers, max_slow, max_calls=max_calls,
+                            max_growth=self.memory_limit // 4)
 
     # --- the Executor interface ----------------------------------------------------------
 
@@ -483,4 +510,5 @@ def make_process_executor(store: Store, config: Mapping[str, Any],
         max_rows=int(config.get("MAX_ROWS", 10_000)),
         max_bytes=int(config.get("MAX_RESULT_BYTES", 16 << 20)),
         refusal=float(setting("TIMED_OUT_REFUSAL")),
-        pause=float(setting("REFUSAL_PAUSE")))
+        pause=float(setting("REFUSAL_PAUSE")), sandboxed=bool(setting("SANDBOX")),
+        max_calls=int(setting("WORKER_MAX_CALLS")))

@@ -80,10 +80,6 @@ class LimitedStore(Store):
         self._too_many(len(graph), "triples")
         return graph
 
-    def raw_query(self, query: str, result_format: str) -> tuple[bytes, str]:
-        body, media = self.executor.store_call(self.inner, "raw_query", query, result_format)
-        return body, media
-
     def graph_names(self) -> list[URIRef]:
         names: list[URIRef] = self.remember(
             ("graph_names",), lambda: list(self.executor.store_call(self.inner, "graph_names")),

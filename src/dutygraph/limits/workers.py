@@ -26,6 +26,8 @@ listening socket open.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import os
 import pickle
 import select
@@ -42,12 +44,13 @@ from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from ..errors import ResultTooLarge, StoreError
+from . import sandbox
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # Store methods a worker runs for the app: reads only, whatever a request asks for.
-READ_METHODS = frozenset({"select", "ask", "construct", "raw_query", "graph_names",
-                          "export_graph", "triple_count"})
+READ_METHODS = frozenset({"select", "ask", "construct", "graph_names", "export_graph",
+                          "triple_count"})
 # Modules an exec'd zygote imports once, so that its forked workers start warm.
 PRELOAD = ("rdflib", "pyoxigraph", "dutygraph.store", "dutygraph.queries",
            "dutygraph.validation", "dutygraph.validation.audit")
@@ -140,8 +143,12 @@ def _run(store: Any, request: Request) -> Any:
     return fn(*args, **kwargs)
 
 
-def worker_main(conn: Connection, open_store: Callable[[], Any]) -> NoReturn:
-    """Answer requests until the app closes its end; never returns."""
+def worker_main(conn: Connection, open_store: Callable[[], Any],
+                policy: sandbox.Policy | None = None) -> NoReturn:
+    """Enter the sandbox (when given a policy), then answer requests until the app closes its
+    end; never returns. The sandbox comes first: no request is read outside it."""
+    if policy is not None:
+        sandbox.enter(policy)
     store = None
     while True:
         try:
@@ -168,7 +175,8 @@ def worker_main(conn: Connection, open_store: Callable[[], Any]) -> NoReturn:
             os._exit(0)
 
 
-def zygote_main(ctrl: socket.socket, open_store: Callable[[], Any]) -> NoReturn:
+def zygote_main(ctrl: socket.socket, open_store: Callable[[], Any],
+                policy: sandbox.Policy | None = None) -> NoReturn:
     """Fork a worker for every descriptor the app sends; exit when the app goes away."""
     _reset_process({ctrl.fileno()})
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps our workers
@@ -185,7 +193,7 @@ def zygote_main(ctrl: socket.socket, open_store: Callable[[], Any]) -> NoReturn:
         pid = os.fork()
         if pid == 0:
             _reset_process({fds[0]})
-            worker_main(Connection(fds[0]), open_store)
+            worker_main(Connection(fds[0]), open_store, policy)
         for fd in fds:
             os.close(fd)
         try:
@@ -203,16 +211,30 @@ def _open_embedded(location: str) -> Callable[[], Any]:
     return open_store
 
 
+def policy_to_text(policy: sandbox.Policy | None) -> str:
+    return json.dumps(None if policy is None else dataclasses.asdict(policy))
+
+
+def policy_from_text(text: str) -> sandbox.Policy | None:
+    data = json.loads(text)
+    if data is None:
+        return None
+    remote = data.get("remote")
+    return sandbox.Policy(read=tuple(data["read"]), write=tuple(data["write"]),
+                          remote=(str(remote[0]), int(remote[1])) if remote else None)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
-    """The exec'd zygote for a store on disk: arguments FD LOCATION."""
+    """The exec'd zygote for a store on disk: arguments FD LOCATION POLICY (JSON)."""
     import importlib
 
     args = sys.argv[1:] if argv is None else argv
     fd, location = int(args[0]), args[1]
+    policy = policy_from_text(args[2]) if len(args) > 2 else None
     for name in PRELOAD:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
-    zygote_main(socket.socket(fileno=fd), _open_embedded(location))
+    zygote_main(socket.socket(fileno=fd), _open_embedded(location), policy)
 
 
 # ------------------------------------------------------------------------------------------
@@ -239,6 +261,7 @@ class Worker:
     demoted: bool = False  # at the lowest CPU priority
     closed: bool = False
     base_rss: int = 0
+    calls: int = 0  # calls answered (the pool retires a worker after its share)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -333,26 +356,26 @@ class Zygote:
         self.closed = False
 
     @classmethod
-    def fork(cls, store: Any) -> Zygote:
+    def fork(cls, store: Any, policy: sandbox.Policy | None = None) -> Zygote:
         """A zygote forked from this process: its workers inherit `store` as it is now."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             try:
                 parent.close()
-                zygote_main(child, lambda: store)
+                zygote_main(child, lambda: store, policy)
             finally:
                 os._exit(0)
         child.close()
         return cls(parent, pid, None)
 
     @classmethod
-    def exec(cls, location: str) -> Zygote:
+    def exec(cls, location: str, policy: sandbox.Policy | None = None) -> Zygote:
         """A fresh interpreter whose workers each open the on-disk store at `location`."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         popen = subprocess.Popen(
             [sys.executable, "-c", "from dutygraph.limits.workers import main; main()",
-             str(child.fileno()), location],
+             str(child.fileno()), location, policy_to_text(policy)],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         child.close()
         return cls(parent, popen.pid, popen)

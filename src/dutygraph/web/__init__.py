@@ -18,7 +18,7 @@ import importlib
 from typing import Any
 
 import rdflib.plugins.sparql
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DutygraphError
@@ -82,6 +82,7 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
                 continue
             raise
         app.register_blueprint(module.bp)
+    app.add_url_rule("/health", "health", _health)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DutygraphError, _error)
@@ -97,6 +98,27 @@ def get_store() -> LimitedStore:
     return LimitedStore(inner, current_app.extensions["dutygraph.executor"],
                         max_rows=int(current_app.config["MAX_ROWS"]),
                         cache=current_app.extensions.get("dutygraph.cache"), fresh=fresh)
+
+
+def _health() -> Response:
+    """Whether the service answers, and which protections its query workers hold: the
+    answer comes from a worker (its own report of the sandbox it entered), so it says what
+    holds on this machine, not what was asked for. 200 while the service answers, also when
+    the OS refused a protection (then "complete" is false and "notes" say which and why)."""
+    from ..limits import sandbox
+
+    executor = current_app.extensions["dutygraph.executor"]
+    store: Store = current_app.extensions["dutygraph.store"]
+    if getattr(executor, "pool", None) is None:
+        held: dict[str, object] = {"complete": False, "network": "none", "files": "none",
+                                   "scope": "none",
+                                   "notes": ["QUERY_EXECUTOR is 'thread': no worker processes"]}
+    elif executor.pool.policy is None:
+        held = {"complete": False, "network": "none", "files": "none", "scope": "none",
+                "notes": ["SANDBOX is off"]}
+    else:
+        held = executor.call(sandbox.status)
+    return jsonify({"status": "ok", "store": store.kind, "sandbox": held})
 
 
 def _is_developer_path(path: str) -> bool:

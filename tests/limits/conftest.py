@@ -1,0 +1,124 @@
+"""Fixtures of the limits tests: the app's executor over every local store kind, a loopback
+listener that must hear nothing, and a canary file whose access time shows any read."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from dutygraph.limits.process_executor import ProcessExecutor
+from dutygraph.store import EmbeddedStore, Store
+from dutygraph.web import create_app
+
+STORE_KINDS = ["memory", "oxigraph_memory", "embedded"]
+LONG_AGO = 1_000_000_000  # 2001: an access time any read on a relatime filesystem moves
+
+
+@pytest.fixture(scope="session")
+def oxigraph_memory_store(repo_graphs: dict[URIRef, Graph]) -> Store:
+    store = EmbeddedStore(None)
+    store.replace_graphs(repo_graphs, drop_others=True)
+    return store
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest) -> Store:
+    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def executor(store: Store) -> ProcessExecutor:
+    found = create_app(store, {"QUERY_TIMEOUT": 20.0}).extensions["dutygraph.executor"]
+    assert isinstance(found, ProcessExecutor)
+    return found
+
+
+class Listener:
+    """A TCP listener on a free loopback port that records every connection made to it
+    (`connections()` drains the kernel's backlog first, so no timing is involved)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.05)
+        self.port = int(self.sock.getsockname()[1])
+        self.received: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> bool:
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return False
+        with conn:
+            conn.settimeout(0.5)
+            try:
+                data = conn.recv(4096)
+            except OSError:
+                data = b""
+            self.received.append(data or b"<connected>")
+        return True
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            self._accept()
+
+    def connections(self) -> list[bytes]:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.setblocking(False)
+        while self._accept():
+            pass
+        return list(self.received)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    try:
+        yield lst
+    finally:
+        lst.close()
+
+
+class Canary:
+    """A file whose access time is set long ago: reading it moves the time (relatime updates
+    an access time older than the modification time), so `was_read()` shows any read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.write_text("<urn:canary> <urn:canary> <urn:canary> .\n", encoding="utf-8")
+        os.utime(path, (LONG_AGO, LONG_AGO + 10))
+
+    def was_read(self) -> bool:
+        return os.stat(self.path).st_atime > LONG_AGO + 5
+
+
+@pytest.fixture()
+def canary(tmp_path: Path) -> Canary:
+    found = Canary(tmp_path / f"canary-{time.monotonic_ns()}.ttl")
+    # The check itself must be able to fail: a read from this process moves the time.
+    control = Canary(tmp_path / "control.ttl")
+    control.path.read_bytes()
+    if not control.was_read():
+        pytest.skip("this filesystem does not update access times (noatime)")
+    return found
