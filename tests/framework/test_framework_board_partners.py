@@ -96,7 +96,9 @@ def test_exactly_one_partner_list_is_in_force_on_any_day_of_the_lscb_era(
 
 @pytest.mark.parametrize(("day", "expected"), [
     (date(2007, 1, 1), ENACTED),
-    (date(2013, 5, 7), APRIL_2013),
+    # Paragraph (c) is still in the 2013 text, but no local probation board existed after
+    # 31 March 2010: the probation partners are then (ca) and (cb).
+    (date(2013, 5, 7), APRIL_2013 - {"probation-board"}),
     (date(2019, 9, 30), set()),
 ])
 def test_the_partner_kinds_in_force_on_a_day_match_that_days_list(
@@ -124,3 +126,19 @@ def test_police_and_cafcass_exist_for_every_area_but_district_councils_only_in_t
 def test_the_content_of_paragraphs_da_and_db_is_marked_unverified(framework_graph: Graph) -> None:
     for kind in ("nhs-commissioning-board", "clinical-commissioning-group"):
         assert framework_graph.value(PK[kind], DG.verification) == DG.Unverified
+
+
+@pytest.mark.parametrize(("day", "kinds"), [
+    (date(2006, 4, 1), {"probation-board"}),
+    (date(2008, 3, 31), {"probation-board"}),
+    (date(2009, 6, 1), {"probation-board", "probation-provider"}),
+    (date(2013, 5, 7), {"probation-provider"}),
+])
+def test_every_area_has_a_probation_board_partner_on_every_day_of_the_lscb_era(
+    day: date, kinds: set[str], select: Select, framework_graph: Graph,
+) -> None:
+    probation = {"probation-board", "probation-provider"}
+    in_force = _kinds(select, day) & probation
+    assert in_force == kinds
+    for kind in in_force:
+        assert framework_graph.value(PK[kind], DG.requiredWhen) == DG.EveryArea
