@@ -69,10 +69,35 @@ def test_child_death_functions_become_duties_on_1_april_2008(
     assert [r.modality for r in rows] == [modality]
 
 
-def test_no_child_death_statement_is_in_force_after_lscbs_end(select: Select) -> None:
-    rows = select("SELECT ?s WHERE { ?s dg:function fn:reg6-1-a . " + IN_FORCE_ON_DAY + "}",
-                  day=date(2019, 9, 30))
-    assert rows == []
+@pytest.mark.parametrize(("function", "day", "modalities"), [
+    # On the last day of the LSCB era the function is a must.
+    ("reg6-1-a", date(2019, 9, 29), {"Must"}),
+    ("reg5-1-e", date(2019, 9, 29), {"Must"}),
+    # Then only the grace period lets the LSCB finish reviews under way.
+    ("reg6-1-a", date(2019, 9, 30), {"May"}),
+    ("reg6-1-a", date(2020, 1, 29), {"May"}),
+    ("reg6-1-a", date(2020, 1, 30), set()),
+    ("reg5-1-e", date(2019, 9, 30), {"May"}),
+    ("reg5-1-e", date(2020, 9, 29), {"May"}),
+    ("reg5-1-e", date(2020, 9, 30), set()),
+])
+def test_after_lscbs_end_only_a_grace_period_to_finish_reviews_remains(
+    function: str, day: date, modalities: set[str], select: Select,
+) -> None:
+    rows = select("SELECT ?modality WHERE { ?s a dg:Duty ; dg:bearer dg:LSCB ; dg:function fn:"
+                  + function + " ; dg:modality ?modality . " + IN_FORCE_ON_DAY + "}", day=day)
+    assert {str(r.modality).rsplit("#", 1)[1] for r in rows} == modalities
+
+
+def test_what_makes_a_case_serious_is_found_from_regulation_5_2(select: Select) -> None:
+    rows = select("""
+        SELECT ?s ?req WHERE {
+            ?s dg:imposedBy <http://www.legislation.gov.uk/id/uksi/2006/90/regulation/5/2> ;
+               dg:bearer dg:LSCB ; dg:function fn:reg5-1-e ; dg:requirement ?req .
+        }""")
+    assert len(rows) == 1
+    text = str(rows[0].req)
+    assert "died" in text and "seriously harmed" in text and "worked together" in text
 
 
 def test_lscb_statutory_duties_end_on_29_september_2019_and_are_superseded_by_s16e(
