@@ -10,7 +10,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from dutygraph import paths
 from dutygraph.namespaces import DG, ELI, FN, PK, PL, ROLE
+from dutygraph.rdfio import parse_file
 
 OURS = "https://w3id.org/dutygraph/id/"
 LEGISLATION = "http://www.legislation.gov.uk/id/"
@@ -230,3 +232,30 @@ def test_the_framework_uses_no_local_commitment_and_no_contradicted_status(
 ) -> None:
     assert (None, DG.modality, DG.LocalCommitment) not in framework_only
     assert (None, DG.verification, DG.Contradicted) not in framework_only
+
+
+PLACEHOLDER_WORDS = ("start date unverified", "start date believed",
+                     "start date is a placeholder", "dates unverified", "the day is not known",
+                     "date [m]", "end date is unverified", "end date unverified")
+
+
+LSCB_ERA_FILES = ("ca1989", "ca2004", "lscb-regs-2006", "wt2013", "dcs-lmcs", "instruments",
+                  "partner-kinds", "roles")
+
+
+def test_a_statement_whose_date_is_a_placeholder_is_not_marked_verified() -> None:
+    # A date that validation uses but nobody checked must not hide behind a verified status.
+    # (The LSCB-era files; the post-2017 files keep their own record.)
+    framework_only = Graph()
+    for stem in LSCB_ERA_FILES:
+        framework_only += parse_file(paths.data_dir() / "framework" / f"{stem}.ttl")
+    dated = {s for s in framework_only.subjects(DG.validFrom, None)} | {
+        s for s in framework_only.subjects(ELI.first_date_entry_in_force, None)}
+    hidden = []
+    for s in dated:
+        note = str(framework_only.value(s, DG.verificationNote) or "").lower()
+        status = framework_only.value(s, DG.verification)
+        if any(w in note for w in PLACEHOLDER_WORDS) and status in (DG.Verified,
+                                                                    DG.VerifiedSecondary):
+            hidden.append(str(s))
+    assert sorted(hidden) == []
