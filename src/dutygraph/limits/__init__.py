@@ -10,10 +10,16 @@ ResultTooLarge, InputError) to status codes.
 
 from __future__ import annotations
 
-from .base import LIMITS_CONFIG, Executor, QueryRefused, timeout_message
+from .base import (
+    LIMITS_CONFIG,
+    EngineLimitExceeded,
+    Executor,
+    QueryRefused,
+    timeout_message,
+)
 from .cache import ResultCache
 from .executor import make_executor
 from .store import LimitedStore
 
-__all__ = ["LIMITS_CONFIG", "Executor", "LimitedStore", "QueryRefused", "ResultCache",
-           "make_executor", "timeout_message"]
+__all__ = ["LIMITS_CONFIG", "EngineLimitExceeded", "Executor", "LimitedStore", "QueryRefused",
+           "ResultCache", "make_executor", "timeout_message"]

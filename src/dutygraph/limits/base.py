@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from ..errors import QueryTimeout
+from ..errors import InputError, QueryTimeout
 from ..store import Store
 
 T = TypeVar("T")
@@ -32,6 +32,15 @@ LIMITS_CONFIG: dict[str, Any] = {
 
 class QueryRefused(QueryTimeout):
     """A call refused or stopped before its time limit to protect the service (HTTP 503)."""
+
+
+class EngineLimitExceeded(InputError):
+    """Work that stopped its worker (the engine or parser crashed on it, or it needed more
+    memory than a worker may have): the input's fault, so HTTP 400, not the 503 of overload."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the query exceeded the engine's limits ({detail}); narrow or "
+                         "simplify it (fewer nested terms, shorter paths, a LIMIT)")
 
 
 class Executor(Protocol):

@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from ..errors import QueryTimeout, StoreError
 from ..store import EmbeddedStore, Store
 from . import sandbox
-from .base import QueryRefused, timeout_message
+from .base import EngineLimitExceeded, QueryRefused, timeout_message
 from .store import LimitedStore
 from .workers import OwnStore, Request, Worker, Zygote, rebuild_exception
 
@@ -385,7 +385,8 @@ class ProcessExecutor:
     # --- one call ----------------------------------------------------------------------------
 
     def _execute(self, op: tuple[Any, ...]) -> Any:
-        request = Request(op, self.max_rows, self.max_bytes, self.timeout + BACKSTOP)
+        request = Request(op, self.max_rows, self.max_bytes, self.timeout + BACKSTOP,
+                          self.memory_limit)
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         key = hashlib.blake2b(data, digest_size=16).digest()
         deadline = time.monotonic() + self.timeout
@@ -424,13 +425,13 @@ class ProcessExecutor:
             raise rebuild_exception(value)
         return value
 
-    def _refused(self, verdict: str, when: float) -> QueryRefused:
+    def _refused(self, verdict: str, when: float) -> QueryRefused | EngineLimitExceeded:
         ago = time.monotonic() - when
         left = max(self.ttl[verdict] - ago, 1.0)
         if verdict == CRASHED:
-            return QueryRefused(
-                f"this exact query stopped its query worker {ago:.0f} s ago (out of memory, or "
-                f"the engine failed on it), and is refused for {left:.0f} s more; narrow it")
+            return EngineLimitExceeded(
+                f"this exact query stopped its query worker {ago:.0f} s ago, out of memory or "
+                f"failing the engine, and is refused for {left:.0f} s more")
         return QueryRefused(
             f"this exact query ran past the time limit of {self.timeout:g} s {ago:.0f} s ago, "
             f"and is refused for {left:.0f} s more; narrow it (fewer unbound patterns, a "
@@ -466,9 +467,9 @@ class ProcessExecutor:
                 if worker.rss() - worker.base_rss > self.memory_limit:
                     pool.history.mark(call.key, CRASHED)
                     pool.discard(worker, wait=1.0)
-                    raise QueryRefused(
-                        f"the query needed more than {self.memory_limit // (1 << 20)} MB of "
-                        "memory (the limit of this service) and was stopped; narrow it")
+                    raise EngineLimitExceeded(
+                        f"it needed more than {self.memory_limit // (1 << 20)} MB of memory, "
+                        "the limit of this service, and was stopped")
                 if not worker.slow and worker.cpu_seconds() - cpu0 > self.slow_cpu:
                     pool.history.mark(call.key, HEAVY)
                     if not pool.take_slow_slot():
@@ -483,8 +484,8 @@ class ProcessExecutor:
                 raise
             pool.history.mark(call.key, CRASHED)
             pool.discard(worker)
-            raise StoreError("the query worker stopped while answering (out of memory, or the "
-                             "engine failed on this query); try a narrower query") from None
+            raise EngineLimitExceeded("its worker stopped while answering: out of memory, "
+                                      "or the engine failed on it") from None
         except BaseException:
             if not worker.closed:
                 pool.discard(worker)

@@ -30,6 +30,7 @@ import dataclasses
 import json
 import os
 import pickle
+import resource
 import select
 import signal
 import socket
@@ -45,6 +46,7 @@ from typing import Any, NoReturn
 
 from ..errors import ResultTooLarge, StoreError
 from . import sandbox
+from .base import EngineLimitExceeded
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -73,6 +75,7 @@ class Request:
     max_rows: int
     max_bytes: int
     backstop: float  # seconds after which the worker kills itself
+    memory_limit: int = 0  # bytes of address space the worker may add (0: no cap)
 
 
 # ------------------------------------------------------------------------------------------
@@ -143,6 +146,24 @@ def _run(store: Any, request: Request) -> Any:
     return fn(*args, **kwargs)
 
 
+def _cap_memory(limit: int) -> None:
+    """Cap the worker's writable private memory (RLIMIT_DATA: heap and anonymous mappings,
+    counted when made writable, so address space merely reserved by allocators does not
+    count) at what it has now plus twice the per-call allowance, once its store is open: a
+    parser or engine that allocates past it fails (MemoryError, or the process ends) at once,
+    before the watchdog's next look, and before it takes the machine's memory from others."""
+    if limit <= 0:
+        return
+    text = _read_proc("/proc/self/statm")
+    try:
+        size = int(text.split()[5]) * PAGE_SIZE if text else 0
+    except (IndexError, ValueError):
+        return
+    cap = size + 2 * limit + (256 << 20)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+
+
 def worker_main(conn: Connection, open_store: Callable[[], Any],
                 policy: sandbox.Policy | None = None) -> NoReturn:
     """Enter the sandbox (when given a policy), then answer requests until the app closes its
@@ -160,11 +181,17 @@ def worker_main(conn: Connection, open_store: Callable[[], Any],
             signal.setitimer(signal.ITIMER_REAL, max(request.backstop, 1.0))
             if store is None:
                 store = open_store()
+                _cap_memory(request.memory_limit)
             value = _run(store, request)
             reply = pickle.dumps((True, value), protocol=pickle.HIGHEST_PROTOCOL)
             if len(reply) > request.max_bytes:
                 raise ResultTooLarge(f"the answer is larger than {request.max_bytes} bytes (the "
                                      "limit of this service); narrow the query or add a LIMIT")
+        except MemoryError:
+            # Past the memory cap: the input's fault (HTTP 400). The allocation that failed
+            # took nothing, so the worker goes on (the pool retires it if it kept memory).
+            error = EngineLimitExceeded("it needed more memory than a query worker may have")
+            reply = pickle.dumps((False, exception_state(error)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:
             reply = pickle.dumps((False, exception_state(exc)), protocol=pickle.HIGHEST_PROTOCOL)
         finally:

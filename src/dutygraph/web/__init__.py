@@ -29,7 +29,7 @@ from ..store import Store, open_store
 # (http: or file:), which is an outbound request or a local file read on a client's behalf.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
-BLUEPRINTS = ["pages", "api", "sparql", "entities"]
+BLUEPRINTS = ["pages", "api", "sparql", "entities", "ask"]
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "QUERY_TIMEOUT": 10.0,  # seconds per store call (and per validation)
@@ -49,6 +49,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "REFERRER_POLICY": "same-origin",
     "RESULT_CACHE_ENTRIES": 2048,  # answers kept per process (0: no cache; limits.cache)
     "RESULT_CACHE_ROWS": 500_000,  # rows those answers may hold together
+    "RESULT_CACHE_BYTES": 64 * 1024 * 1024,  # bytes they may hold (one: MAX_RESULT_BYTES)
     **LIMITS_CONFIG,  # worker processes, long-query and memory limits, sandbox (limits)
 }
 
@@ -72,8 +73,10 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
     # The one seam for how limits are enforced: replace this object to change it.
     app.extensions["dutygraph.executor"] = make_executor(app.extensions["dutygraph.store"],
                                                          app.config)
-    app.extensions["dutygraph.cache"] = ResultCache(int(app.config["RESULT_CACHE_ENTRIES"]),
-                                                    int(app.config["RESULT_CACHE_ROWS"]))
+    app.extensions["dutygraph.cache"] = ResultCache(
+        int(app.config["RESULT_CACHE_ENTRIES"]), int(app.config["RESULT_CACHE_ROWS"]),
+        max_bytes=int(app.config["RESULT_CACHE_BYTES"]),
+        max_entry_bytes=int(app.config["MAX_RESULT_BYTES"]))
     for name in BLUEPRINTS:
         try:
             module = importlib.import_module(f"{__name__}.{name}")
