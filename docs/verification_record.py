@@ -11,6 +11,7 @@ Run from the repository root:  .venv/bin/python docs/verification_record.py
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -89,11 +90,25 @@ def _dates(graph: Graph, subject: URIRef) -> str:
     return f"{start or '?'} to {end or '(open)'}"
 
 
+# ss16E-16Q of CA 2004 (in ca2004.ttl) belong to the post-2017 record, not this one.
+POST_2017 = re.compile(r"/section/16[A-Q]\b|ca2004-s16[a-q]-")
+
+
+def _post_2017(graph: Graph, subject: URIRef) -> bool:
+    return bool(POST_2017.search(str(subject))) or any(
+        POST_2017.search(str(p)) for p in graph.objects(subject, _dg("imposedBy")))
+
+
+def lscb_era_facts(graph: Graph) -> list[URIRef]:
+    """The subjects with a verification status that this record covers."""
+    return sorted({s for s in graph.subjects(_dg("verification"), None)
+                   if isinstance(s, URIRef) and not _post_2017(graph, s)}, key=str)
+
+
 def framework_rows(stem: str) -> list[str]:
     graph = _parse(ROOT / "data" / "framework" / f"{stem}.ttl")
     rows = []
-    for subject in sorted({s for s in graph.subjects(_dg("verification"), None)
-                           if isinstance(s, URIRef)}, key=str):
+    for subject in lscb_era_facts(graph):
         note = graph.value(subject, _dg("verificationNote"))
         how = "checked against legislation.gov.uk on " + CHECKED if note is not None and \
             CHECKED in str(note) else "record reviewed " + CHECKED
