@@ -10,13 +10,11 @@ that matches nothing or several councils, is exit 2 naming the option.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from ..amendments import changes
 from ..errors import InputError
 from .common import add_store_options, parse_date, store_from
-from .query import format_table
+from .query import print_result
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,10 +40,5 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{since} is not before {until}", parameter="--from")
     with store_from(args, read_only=True) as store:
         result = changes(store, since, until, args.authority)
-    if args.format == "json":
-        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
-    elif args.format == "csv":
-        sys.stdout.write(result.to_csv())
-    else:
-        print(format_table(result))
+    print_result(result, args.format)
     return 0

@@ -88,6 +88,16 @@ def _cell(value: object) -> str:
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
 
+def print_result(result: QueryResult, fmt: str) -> None:
+    """A query's rows on stdout as json, csv or a table (any other format)."""
+    if fmt == "json":
+        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        sys.stdout.write(result.to_csv())
+    else:
+        print(format_table(result))
+
+
 def format_table(result: QueryResult) -> str:
     """Rows for reading: an IRI column is left out where its label column is there."""
     shown = [v for v in result.variables if f"{v}Label" not in result.variables]
@@ -115,10 +125,5 @@ def run(args: argparse.Namespace) -> int:
     validate(query, params)  # before the store is opened: bad input never runs anything
     with store_from(args, read_only=True) as store:
         result = run_query(store, query.name, params)
-    if args.format == "json":
-        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
-    elif args.format == "csv":
-        sys.stdout.write(result.to_csv())
-    else:
-        print(format_table(result))
+    print_result(result, args.format)
     return 0
