@@ -32,7 +32,6 @@ EXPECTED = {
     "accountabilityModality": "https://w3id.org/dutygraph/def#Should",
     "cePost": ID + "authority/bromley/post-chief-executive",
     "ceHolder": "Doug Patterson",
-    "localLocator": "CSED 13001 para 2.10",
 }
 
 
