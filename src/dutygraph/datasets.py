@@ -8,8 +8,8 @@ Extra files (dutygraph build --with FILE) go to the authority graphs of the auth
 describe, triple by triple (see AuthoritySplitter).
 
 Files are parsed by Oxigraph's parser (fast, streaming; the same parser whichever store is
-written, so every store holds the same terms); JSON-LD goes through dutygraph.rdfio, which
-refuses remote contexts first. A Source streams the quads of a build or load so a store can
+written, so every store holds the same terms), through dutygraph.rdfio, the one reader, whose
+JSON-LD parser has no document loader. A Source streams the quads of a build or load so a store can
 write them without holding them all: parse errors surface as InputError naming file and line.
 """
 
@@ -34,7 +34,7 @@ from .namespaces import (
     authority_slug,
     source_graph,
 )
-from .rdfio import SUFFIXES, format_for, parse_file
+from .rdfio import SUFFIXES, format_for, triples
 from .terms import to_oxigraph, to_rdflib
 
 # Told (fraction done 0..1, quads so far) while a Source is read; stores pass it through.
@@ -44,7 +44,6 @@ _AUTHORITY_IRI = BASE + "id/authority/"
 _RDF_TYPE = str(RDF.type)
 _DG_AUTHORITY = str(DG.authority)
 _DG_LOCAL_AUTHORITY = str(DG.LocalAuthority)
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 _REPORT_EVERY = 20_000  # quads between progress reports
 
 
@@ -79,46 +78,25 @@ def authorities_in(graph: Graph) -> list[URIRef]:
 
 # --- parsing ------------------------------------------------------------------------------
 
-def _line_of(exc: SyntaxError) -> int | None:
-    if isinstance(exc.args[-1], tuple) and len(exc.args[-1]) > 1:
-        line = exc.args[-1][1]
-        return int(line) if isinstance(line, int) else None
-    return exc.lineno
-
-
 def parse_triples(path: Path, fmt: str | None = None,
                   on_read: Callable[[int], None] | None = None) -> Iterator[ox.Triple]:
-    """Stream the triples of one file; InputError names the file and line of bad syntax.
+    """Stream the triples of one file through the one reader (rdfio.triples); InputError
+    names the file and line of bad syntax.
 
     on_read(bytes consumed so far) is called now and then, for progress bars.
     """
     rdf_format = format_for(path, fmt)
-    if rdf_format not in _OX_FORMATS:  # JSON-LD: parsed by rdflib after rdfio's safety checks
-        for s, p, o in parse_file(path, fmt):
-            yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-        if on_read:
-            on_read(path.stat().st_size)
-        return
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
     except FileNotFoundError as exc:
         raise InputError("no such file", file=str(path)) from exc
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from exc
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
     with fh:
-        n = 0
-        try:
-            for quad in ox.parse(input=fh, format=_OX_FORMATS[rdf_format]):
-                yield quad.triple
-                n += 1
-                if on_read and n % _REPORT_EVERY == 0:
-                    on_read(fh.tell())
-        except SyntaxError as exc:
-            message = str(exc.args[0]) if exc.args else str(exc)
-            raise InputError(f"malformed {rdf_format}: {message}", file=str(path),
-                             line=_line_of(exc)) from exc
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8: {exc}", file=str(path)) from exc
+        for n, triple in enumerate(triples(fh, rdf_format, str(path)), 1):
+            yield triple
+            if on_read and n % _REPORT_EVERY == 0:
+                on_read(fh.tell())
         if on_read:
             on_read(fh.tell())
 
