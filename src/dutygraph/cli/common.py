@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from ..errors import InputError
 from ..store import Store, open_store
+from ..validation.dates import parse_day
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -26,12 +25,5 @@ def store_from(args: argparse.Namespace, *, read_only: bool = False) -> Store:
                       read_only=read_only)
 
 
-def parse_date(value: str | None, parameter: str = "as_of") -> dt.date | None:
-    """A YYYY-MM-DD date, or InputError naming the parameter."""
-    if value is None or value == "":
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"'{value}' is not a date in the form YYYY-MM-DD",
-                         parameter=parameter) from exc
+# The one date rule (validation.dates), under the name the commands know.
+parse_date = parse_day

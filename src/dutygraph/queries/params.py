@@ -9,7 +9,6 @@ an exact match wins over a partial one, and several matches are an error listing
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 
@@ -20,13 +19,13 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..namespaces import PREFIXES, sparql_prefixes
 from ..store import Store
+from ..validation.dates import parse_day
 from .binding import values_block
 from .catalogue import NamedQuery, Param
 
 MAX_TEXT = 500
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _BAD_IRI_CHARS = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)} | {"\x7f"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
@@ -56,14 +55,10 @@ def parse_iri(value: str, parameter: str) -> URIRef:
 
 
 def parse_date(value: str, parameter: str) -> Literal:
-    text = value.strip()
-    try:
-        if not _DATE.match(text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"'{value}' is not a date in the form YYYY-MM-DD",
-                         parameter=parameter) from exc
+    """A date parameter as an xsd:date, by the one rule for dates (validation.dates)."""
+    day = parse_day(value, parameter)
+    if day is None:
+        raise InputError("no date given (the form is YYYY-MM-DD)", parameter=parameter)
     return Literal(day.isoformat(), datatype=XSD.date)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.namespace import XSD
 
+from ..errors import InputError
 from ..namespaces import DG, bind_prefixes
 
 # The only two ways a shape may read the context (tests/validation checks every shape).
@@ -24,6 +25,33 @@ CONTEXT_PATTERNS = {
     "asOf": re.compile(r"\?context\s+dg:asOf\s+\?asOf\s*\."),
     "windowStart": re.compile(r"\?context\s+dg:windowStart\s+\?windowStart\s*\."),
 }
+
+
+# The one rule for a date from a user, on every entry point (CLI options, web forms, API and
+# query parameters): YYYY-MM-DD exactly (Python's fromisoformat also takes 20130501 and
+# 2013-W19-2, which the web did not), a real calendar day, in the years the law it holds
+# can be asked about. Spaces around it are ignored; empty means "not given".
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def parse_day(value: str | None, parameter: str) -> dt.date | None:
+    """The date a user gave, None when none was given, or InputError naming the parameter."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not DATE_FORM.fullmatch(text):
+        raise InputError(f"'{text[:40]}' is not a date in the form YYYY-MM-DD",
+                         parameter=parameter)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"'{text}' is not a date in the form YYYY-MM-DD (no such day)",
+                         parameter=parameter) from exc
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the law it holds begins in 1989
+        raise InputError(f"'{text}' is outside the years {FIRST_YEAR}-{LAST_YEAR} this "
+                         "service answers for", parameter=parameter)
+    return day
 
 
 def year_before(day: dt.date) -> dt.date:
