@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import FOAF, PROV
 from rdflib.query import ResultRow
 
 from dutygraph.namespaces import DG, PREFIXES, SRC, authority_iri, authority_namespace
@@ -63,8 +63,10 @@ def provenance_problems(graph: Graph, slug: str, sources: Graph, seeds: Path) ->
         for src in derived:
             if not (isinstance(src, URIRef) and str(src).startswith(str(SRC))):
                 problems.append(f"{s}: prov:wasDerivedFrom {src} is not a src: document")
-            elif seed_file_for(src, sources, seeds) is None:
-                problems.append(f"{s}: {src} has no dg:fileName naming a file in {seeds}")
+            elif (seed_file_for(src, sources, seeds) is None
+                  and sources.value(src, FOAF.page) is None):
+                problems.append(f"{s}: {src} has no dg:fileName naming a file in {seeds}"
+                                " and no foaf:page (a web page's address)")
         locators = [str(o).strip() for o in graph.objects(s, DG.locator)]
         if not any(locators):
             problems.append(f"{s}: no dg:locator")
