@@ -1,0 +1,156 @@
+"""From a reading to the named query that answers it, and back from an answer page's
+parameters to the reading (so that a permalink answers the same question again, without the
+words it was first asked in).
+
+Why here and not in the web view: the CLI, a test or another front end can run the same
+plan; the web page only draws it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rdflib.term import Node
+
+from ..errors import InputError
+from ..queries import QueryResult, run_query
+from ..store import Store
+from .kinds import DG, MODALITIES, Kind, kind
+from .lexicon import Lexicon, Thing
+from .read import Day, Reading
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The named query, its parameters, and which of its rows answer the question (links-of
+    answers several kinds: each keeps the links of its relations)."""
+
+    query: str
+    params: dict[str, str]
+    relations: tuple[tuple[str, str], ...] = ()
+    modalities: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+def plan(reading: Reading) -> Plan:
+    """The query that answers an "answer" reading, with its parameters."""
+    k = reading.kind
+    if k is None or reading.status != "answer":
+        raise InputError("only a reading with a kind can be answered", parameter="q")
+    subject = reading.subject.iri if reading.subject is not None else ""
+    authority = reading.authority.iri if reading.authority is not None else ""
+    day = reading.day.iso if reading.day is not None else ""
+    params: dict[str, str]
+    relations, columns = k.relations, k.columns
+    if k.name == "accountable":
+        params = {"function": subject, "authority": authority, "as_of": day}
+    elif k.name in ("duties", "law-today"):
+        params = {"subject": subject, "as_of": day}
+    elif k.name in ("reports-to", "chair"):
+        params = {"subject": subject, "authority": authority, "as_of": day}
+    elif k.name == "board-partners":
+        params = {"authority": authority, "as_of": day}
+    elif k.name == "report-recipients" and authority:
+        params = {"authority": authority}
+    elif k.name == "report-recipients":
+        # Nationally: the links into the report, from the roles that receive it.
+        return Plan("links-of", _given({"subject": subject, "as_of": day}),
+                    (("incoming", "receivesReport"),), (),
+                    (("Recipient", "other"), ("Link", "relationLabel"),
+                     ("Force", "modalityLabel"), ("Provision", "provision"),
+                     ("In force from", "validFrom"), ("to", "validThrough")))
+    elif k.name == "provision":
+        params = {"provision": subject}
+    elif k.name == "replaced":
+        params = {"subject": subject}
+    elif k.name == "changes":
+        params = {"since": day, "until": reading.until.iso if reading.until else ""}
+    else:  # pragma: no cover - every kind is listed above
+        raise InputError(f"no plan for the kind '{k.name}'", parameter="kind")
+    modalities = tuple(DG + m for m in MODALITIES.get(reading.modality or "", ()))
+    return Plan(k.query, _given(params), relations, modalities, columns)
+
+
+def _given(params: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in params.items() if value}
+
+
+def run(store: Store, p: Plan) -> QueryResult:
+    """The plan's query run, with only the rows that answer the question."""
+    result = run_query(store, p.query, p.params)
+    rows = [row for row in result.rows if _keep(p, row)]
+    return QueryResult(query=result.query, params=result.params, variables=result.variables,
+                       rows=rows, sparql=result.sparql)
+
+
+def _keep(p: Plan, row: dict[str, Node]) -> bool:
+    if p.relations:
+        relation = str(row.get("relation", "")).rsplit("#", 1)[-1]
+        if (str(row.get("direction", "")), relation) not in p.relations:
+            return False
+    return not p.modalities or str(row.get("modality", "")) in p.modalities
+
+
+def reading_from_params(kind_name: str, args: dict[str, str], lexicon: Lexicon,
+                        today: dt.date | None = None) -> Reading:
+    """The reading an answer page's parameters stand for (kind in the path; subject,
+    authority, on, until, modality, q), each checked: a bad one is an InputError naming it."""
+    k = kind(kind_name)
+    if k is None:
+        raise InputError(f"no kind of question '{kind_name}'", parameter="kind")
+    reading = Reading(args.get("q", ""), "answer", kind=k)
+    reading.subject = _thing(args.get("subject"), "subject", k, lexicon)
+    authority = _thing(args.get("authority"), "authority", k, lexicon)
+    if authority is not None and authority.category != "authority":
+        raise InputError(f"<{authority.iri}> is not a local authority", parameter="authority")
+    reading.authority = authority
+    reading.day = _day(args.get("date"), "date", today)
+    reading.until = _day(args.get("until"), "until", today)
+    modality = (args.get("modality") or "").strip()
+    if modality and modality not in MODALITIES:
+        raise InputError(f"'{modality}' is not must, should or may", parameter="modality")
+    reading.modality = modality or None
+    _check_complete(reading, k)
+    return reading
+
+
+def _thing(value: str | None, name: str, k: Kind, lexicon: Lexicon) -> Thing | None:
+    iri = (value or "").strip()
+    if not iri:
+        return None
+    thing = lexicon.get(iri)
+    if thing is not None:
+        return thing
+    cite = next((c for c in lexicon.citations if c.iri == iri), None)
+    if cite is not None:
+        return Thing(cite.iri, cite.label, "provision")
+    raise InputError(f"nothing in the graph is <{iri}>", parameter=name)
+
+
+def _day(value: str | None, name: str, today: dt.date | None) -> Day | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text in ("today", "now"):
+        return Day((today or dt.date.today()).isoformat(), text, "today")
+    try:
+        return Day(dt.date.fromisoformat(text).isoformat(), None, "day")
+    except ValueError as exc:
+        raise InputError(f"'{text}' is not a date in the form YYYY-MM-DD",
+                         parameter=name) from exc
+
+
+def _check_complete(reading: Reading, k: Kind) -> None:
+    if k.needs_subject and reading.subject is None and k.name != "report-recipients":
+        raise InputError(f"“{k.title}” needs a subject", parameter="subject")
+    if reading.subject is not None and k.subjects and \
+            reading.subject.category not in k.subjects:
+        raise InputError(f"“{reading.subject.label}” is not something “{k.title}” is asked "
+                         "about", parameter="subject")
+    if k.needs_authority and reading.authority is None:
+        raise InputError(f"“{k.title}” needs an authority", parameter="authority")
+    if k.name == "report-recipients" and reading.subject is None and reading.authority is None:
+        raise InputError("say which report, or which authority", parameter="subject")
+    if k.name == "changes" and (reading.day is None or reading.until is None):
+        raise InputError("“What changed” needs two dates", parameter="date")

@@ -1,0 +1,234 @@
+"""The question box: /ask reads a question (dutygraph.ask) and sends a clear one to its
+answer page; /ask/<kind> is that page, a permalink made of the reading's parts, which runs
+the kind's named query and shows the rows that answer it, with how the question was read
+(each part changeable), the named query one click away, and CSV and JSON exports.
+
+Why a blueprint of its own: the reader, its pages and their print style change together and
+apart from the other pages; pages.py only points its old /answer box here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..ask import KINDS, Lexicon, Reading, load_lexicon, read
+from ..ask.answer import Plan, plan, reading_from_params, run
+from ..ask.dates import long_date
+from ..ask.kinds import MODALITIES
+from ..errors import InputError, QueryTimeout, StoreError
+from ..queries import QueryResult
+from . import get_store
+
+bp = Blueprint("ask", __name__)
+
+MAX_QUESTION = 500
+
+
+def lexicon() -> Lexicon:
+    """The graph's vocabulary, kept with the store's answers (one query per store version)."""
+    store = get_store()
+    remember = getattr(store, "remember", None)
+    if remember is None:
+        return load_lexicon(store)
+    kept: Lexicon = remember(("dutygraph.ask.lexicon",), lambda: load_lexicon(store), len)
+    return kept
+
+
+def today() -> dt.date:
+    """The day "today" means: ASK_TODAY in the app's config (tests), else the machine's."""
+    fixed = current_app.config.get("ASK_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def _question() -> str:
+    text = (request.args.get("q") or "").strip()
+    if len(text) > MAX_QUESTION:
+        raise InputError(f"the question is longer than {MAX_QUESTION} characters",
+                         parameter="q")
+    return text
+
+
+@bp.get("/ask")
+def ask() -> BaseResponse | str:
+    """Read the question; a clear reading goes to its answer page, anything else is shown
+    here: the choices, or "I can't answer that" with the nearest questions."""
+    question = _question()
+    if not question:
+        return render_template("pages/ask.html", reading=None, question="", kinds=KINDS)
+    reading = read(question, lexicon(), today())
+    if reading.status == "answer" and reading.kind is not None:
+        params = {**reading.params(), "q": question}
+        return redirect(_link(reading.kind.name, params), 303)
+    return render_template("pages/ask.html", reading=reading, question=question, kinds=KINDS,
+                           choice_url=choice_url)
+
+
+def choice_url(choice: Any) -> str:
+    params = dict(choice.params)
+    if not choice.kind:
+        return url_for("ask.ask") + "?" + urlencode(params)
+    return _link(choice.kind, params)
+
+
+def _link(kind: str, params: dict[str, str]) -> str:
+    """The answer page of a kind with its parameters (the permalink)."""
+    given = {k: v for k, v in params.items() if v}
+    return url_for("ask.answer", kind=kind) + ("?" + urlencode(given) if given else "")
+
+
+@bp.get("/ask/change")
+def change() -> BaseResponse:
+    """The "change the reading" form: its fields back to the permalink of the new reading
+    (the authority may be typed as a name, the date picked)."""
+    kind = (request.args.get("kind") or "").strip()
+    args = {k: (request.args.get(k) or "").strip()
+            for k in ("subject", "authority", "date", "until", "modality", "q")}
+    named = args.pop("authority")
+    if named and not named.startswith(("http://", "https://")):
+        found = lexicon().named(named) or lexicon().named(f"{named}")
+        hits = [i for i in found if (t := lexicon().get(i)) and t.category == "authority"]
+        if len(hits) != 1:
+            raise InputError(f"no one authority is called “{named}”", parameter="authority")
+        named = hits[0]
+    args["authority"] = named
+    return redirect(_link(kind, args), 303)
+
+
+@bp.get("/ask/<kind>")
+def answer(kind: str) -> Response | str:
+    """The answer to one reading: a permalink. format=csv or json gives the rows with their
+    provisions and sources."""
+    args = {k: (request.args.get(k) or "") for k in
+            ("subject", "authority", "date", "until", "modality", "q")}
+    if len(args["q"]) > MAX_QUESTION:
+        raise InputError(f"the question is longer than {MAX_QUESTION} characters",
+                         parameter="q")
+    lex = lexicon()
+    reading = reading_from_params(kind, args, lex, today())
+    _explain(reading, lex)
+    p = plan(reading)
+    result = run(get_store(), p)
+    fmt = (request.args.get("format") or "html").lower()
+    if fmt == "csv":
+        return _download(result.to_csv(), "text/csv", kind)
+    if fmt == "json":
+        body = json.dumps(_json(reading, p, result), ensure_ascii=False, indent=2)
+        return _download(body, "application/json", kind)
+    if fmt != "html":
+        raise InputError(f"no format '{fmt}' (html, csv or json)", parameter="format")
+    permalink = _link(kind, reading.params())
+    return render_template(
+        "pages/ask_answer.html", reading=reading, plan=p, result=result,
+        table=_table(result, p), permalink=permalink,
+        query_url=url_for("pages.query", name=p.query) + "?" + urlencode(p.params),
+        api_url=f"/api/queries/{p.query}.json" + ("?" + urlencode(p.params) if p.params else ""),
+        csv_url=_link(kind, {**reading.params(), "format": "csv"}),
+        json_url=_link(kind, {**reading.params(), "format": "json"}),
+        kinds=KINDS, lexicon=lex, modalities=list(MODALITIES), day_words=_day_words(reading),
+    )
+
+
+def _explain(reading: Reading, lex: Lexicon) -> None:
+    """The words behind a permalink's parts: when the page carries the question (q) and the
+    question still reads as these parts, its notes (spelling read, what was ignored) and the
+    words each date came from are shown too; parts changed by hand keep no words."""
+    if not reading.question or reading.kind is None:
+        return
+    again = read(reading.question, lex, today())
+    if again.status != "answer" or again.kind is not reading.kind:
+        return
+    if again.params() == {k: v for k, v in reading.params().items()}:
+        reading.notes = again.notes
+        reading.day, reading.until = again.day, again.until
+
+
+def _download(body: str, mimetype: str, kind: str) -> Response:
+    extension = "csv" if mimetype == "text/csv" else "json"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="dutygraph-{kind}.{extension}"'
+    return response
+
+
+def _json(reading: Reading, p: Plan, result: QueryResult) -> dict[str, Any]:
+    data = result.to_json_dict()
+    return {
+        "question": reading.question or None,
+        "readAs": {what: value for what, value, _words in reading.parts()},
+        "reading": reading.params(),
+        "query": p.query,
+        "params": data["params"],
+        "rows": data["rows"],
+    }
+
+
+def _day_words(reading: Reading) -> str:
+    if reading.day is None:
+        return ""
+    return long_date(dt.date.fromisoformat(reading.day.iso))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as the answer table shows it: text, and a link (entity page or web page)."""
+
+    text: str
+    href: str | None = None
+    external: str | None = None  # the legislation.gov.uk page beside a provision
+
+
+def _table(result: QueryResult, p: Plan) -> tuple[list[str], list[list[Cell | None]]]:
+    """The plan's columns that the result has, and each row's cells."""
+    columns = [(h, v) for h, v in p.columns if v in result.variables]
+    rows = [[_cell(row, v) for _h, v in columns] for row in result.rows]
+    return [h for h, _v in columns], rows
+
+
+def _cell(row: dict[str, Node], var: str) -> Cell | None:
+    value = row.get(var)
+    if value is None or str(value) == "":
+        return None
+    if isinstance(value, URIRef):
+        label = row.get(var + "Label")
+        text = str(label) if label is not None else _fallback(str(value))
+        page = row.get("legislationPage") if var in ("provision", "listedBy", "newProvision") \
+            else None
+        external = str(page) if page is not None and re.match(r"(?i)https?://", str(page)) \
+            else None
+        return Cell(text, url_for("pages.entity", iri=str(value)), external)
+    if isinstance(value, Literal) and value.datatype is not None and \
+            str(value.datatype).endswith("#boolean"):
+        return Cell("yes" if value.toPython() is True else "no")
+    return Cell(str(value))
+
+
+def _fallback(iri: str) -> str:
+    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return tail.replace("-", " ") if tail else iri
+
+
+@bp.errorhandler(InputError)
+def _bad_input(exc: InputError) -> tuple[str, int]:
+    return render_template("pages/error.html", title="That did not work", message=str(exc),
+                           status=400), 400
+
+
+@bp.errorhandler(QueryTimeout)
+def _timeout(exc: QueryTimeout) -> tuple[str, int]:
+    return render_template("pages/error.html", title="The store took too long",
+                           message=str(exc), status=503), 503
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError) -> tuple[str, int]:
+    return render_template("pages/error.html", title="The store could not answer",
+                           message=str(exc), status=503), 503
