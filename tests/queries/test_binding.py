@@ -90,7 +90,9 @@ def test_prefixed_names_are_expanded() -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("SELECT * WHERE { ?s ?p ?o }", 15),
     ("# WHERE { not this\nSELECT * WHERE { ?s ?p ?o }", 34),
-    ("PREFIX w: <http://ex.org/WHERE{> SELECT * WHERE{ ?s ?p ?o }", 47),
+    ("PREFIX w: <http://ex.org/WHERE> SELECT * WHERE{ ?s ?p ?o }", 46),
+    ("PREFIX w: <http://ex.org/> SELECT * FROM w:WHERE WHERE{ ?s ?p ?o }", 54),
+    ("SELECT * #WHERE {\n{ ?s ?p ?o }", 18),
     ('SELECT ("WHERE {" AS ?x) where\n  { ?s ?p ?o }', 33),
     ("SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o } } }", 15),
 ])
@@ -99,6 +101,22 @@ def test_the_values_block_goes_into_the_outermost_where_group(text: str, expecte
     assert text[expected] == "{"
 
 
-def test_a_query_without_where_cannot_be_bound() -> None:
+def test_the_where_keyword_is_optional_as_in_the_grammar() -> None:
+    assert where_brace("SELECT * { ?s ?p ?o }") == 9
+
+
+@pytest.mark.parametrize("text", ["DESCRIBE <urn:x>", "SELECT * { ?s ?p }",
+                                  "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { } }"])
+def test_a_query_without_a_where_group_or_refused_by_the_guard_cannot_be_bound(
+        text: str) -> None:
     with pytest.raises(InputError):
-        where_brace("SELECT * { ?s ?p ?o }")
+        where_brace(text)
+
+
+def test_a_bound_query_comes_back_checked_with_the_template_s_dataset() -> None:
+    from dutygraph.sparql import CheckedQuery
+
+    text = bind("SELECT ?x FROM <urn:g> WHERE { ?x ?p ?o }", ["x"], {"x": URIRef("urn:a")})
+    assert isinstance(text, CheckedQuery)
+    assert text.default_graphs == ("urn:g",)
+    assert "VALUES (?x) { (<urn:a>) }" in text

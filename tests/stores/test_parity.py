@@ -23,8 +23,8 @@ from rdflib.term import Node
 from dutygraph.datasets import repository_files, repository_source
 from dutygraph.namespaces import authority_slug
 from dutygraph.queries import catalogue, run_query
+from dutygraph.sparql.text import order_keys
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
-from dutygraph.store.guard import tokens
 from dutygraph.store.remote import RemoteStore
 from dutygraph.validation import validate_store
 from dutygraph.web import create_app
@@ -39,31 +39,6 @@ AUTHORITIES = sorted({slug for f in repository_files()
 
 def example_params(query: Any) -> dict[str, str]:
     return {p.name: p.example for p in query.params if p.example}
-
-
-def order_keys(sparql: str) -> list[str] | None:
-    """The variables of the outermost ORDER BY, in order; [] if the query is unordered;
-    None if it orders by an expression (then the whole rows are compared in order)."""
-    found = tokens(sparql)
-    depth, start = 0, None
-    for i, (kind, text) in enumerate(found):
-        depth += text == "{"
-        depth -= text == "}"
-        if depth == 0 and kind == "word" and text.upper() == "ORDER":
-            start = i + 2  # past ORDER BY
-    if start is None:
-        return []
-    keys: list[str] = []
-    for kind, text in found[start:]:
-        if kind == "name" and text[0] in "?$":
-            keys.append(text[1:])
-        elif (kind == "word" and text.upper() in ("ASC", "DESC")) or text in "()":
-            continue
-        elif kind == "word" and text.upper() in ("LIMIT", "OFFSET"):
-            break
-        else:
-            return None
-    return keys
 
 
 def same_rows(got: list[dict[str, Any]], want: list[dict[str, Any]], sparql: str,

@@ -1,10 +1,13 @@
 """Binding parameters into a query's text as a VALUES block, never by splicing strings.
 
 Every parameter is validated and turned into a typed rdflib term first; its N3 form (.n3())
-is what is written, so a value can never close an IRI, a string or a group. The block goes
-at the top of the outermost WHERE group, where it joins with the rest of the query on every
-engine (rdflib, Oxigraph, any SPARQL 1.1 server reached over HTTP); parameters not given are
-UNDEF, which the queries test with BOUND or COALESCE.
+is what is written, so a value can never close an IRI, a string or a group (rdflib refuses to
+write an IRI that is not one). The block is read back by the SPARQL grammar's VALUES rule and
+goes at the top of the outermost WHERE group, a place the guard's parser finds
+(dutygraph.sparql.text), where it joins with the rest of the query on every engine (rdflib,
+Oxigraph, any SPARQL 1.1 server reached over HTTP); parameters not given are UNDEF, which the
+queries test with BOUND or COALESCE. The template is checked by the guard once, and the bound
+text comes back checked, so the store does not read it again.
 """
 
 from __future__ import annotations
@@ -13,68 +16,40 @@ from collections.abc import Mapping, Sequence
 
 from rdflib.term import Node
 
-from ..errors import InputError
+from ..sparql import CheckedQuery, check_query
+from ..sparql import text as sparql_text
 
-
-def _skip_string(text: str, i: int) -> int:
-    """Index just past the SPARQL string literal starting at i (short or long form)."""
-    quote = text[i]
-    if text.startswith(quote * 3, i):
-        end = text.find(quote * 3, i + 3)
-        while end != -1 and text[end - 1] == "\\":
-            end = text.find(quote * 3, end + 1)
-        return len(text) if end == -1 else end + 3
-    j = i + 1
-    while j < len(text) and text[j] != quote:
-        j += 2 if text[j] == "\\" else 1
-    return j + 1
+Row = Mapping[str, Node | None]
 
 
 def where_brace(text: str) -> int:
-    """Index of the `{` that opens the outermost WHERE group (comments, IRIs, strings skipped).
-
-    The outer SELECT's WHERE is the first WHERE keyword in the text; nested sub-SELECTs come
-    after it. Queries in the catalogue always write the keyword.
-    """
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            nl = text.find("\n", i)
-            i = n if nl == -1 else nl + 1
-        elif c == "<" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "=<":
-            end = text.find(">", i)
-            i = n if end == -1 else end + 1
-        elif c in "\"'":
-            i = _skip_string(text, i)
-        elif c in "wW" and text[i:i + 5].upper() == "WHERE" and (i == 0 or not (
-                text[i - 1].isalnum() or text[i - 1] in "_?$:")) and (
-                i + 5 >= n or not (text[i + 5].isalnum() or text[i + 5] == "_")):
-            j = i + 5
-            while j < n and text[j].isspace():
-                j += 1
-            if j < n and text[j] == "{":
-                return j
-            i = j
-        else:
-            i += 1
-    raise InputError("the query has no 'WHERE {' to bind parameters into", parameter="query")
+    """Index of the `{` that opens the outermost WHERE group of a query (as the guard's
+    parser reads it; the text must be one the guard accepts)."""
+    return sparql_text.where_brace(text)
 
 
-def values_block(names: Sequence[str], values: Mapping[str, Node | None]) -> str:
-    """`VALUES (?a ?b) { (<...> UNDEF) }` for the given names (UNDEF where no value)."""
-    cells = []
-    for name in names:
-        term = values.get(name)
-        cells.append("UNDEF" if term is None else term.n3())
+def values_block(names: Sequence[str], rows: Row | Sequence[Row]) -> str:
+    """`VALUES (?a ?b) { (<...> UNDEF) ... }`: one row per mapping (UNDEF where no value); no
+    rows at all is a block that no solution joins. One mapping is one row."""
+    table = [rows] if isinstance(rows, Mapping) else list(rows)
+    lines = []
+    for values in table:
+        cells = []
+        for name in names:
+            term = values.get(name)
+            cells.append("UNDEF" if term is None else term.n3())
+        lines.append(f"({' '.join(cells)})")
     variables = " ".join(f"?{n}" for n in names)
-    return f"VALUES ({variables}) {{ ({' '.join(cells)}) }}"
+    return f"VALUES ({variables}) {{ {' '.join(lines)} }}"
 
 
-def bind(text: str, names: Sequence[str], values: Mapping[str, Node | None]) -> str:
+def bind(text: str, names: Sequence[str], values: Row) -> CheckedQuery:
     """The query text with the parameters' VALUES block at the top of its WHERE group."""
+    return bind_rows(text, names, [values])
+
+
+def bind_rows(text: str, names: Sequence[str], rows: Sequence[Row]) -> CheckedQuery:
+    """The query text with a VALUES block of several rows at the top of its WHERE group."""
     if not names:
-        return text
-    brace = where_brace(text)
-    block = values_block(names, values)
-    return f"{text[:brace + 1]}\n  # parameters bound by dutygraph\n  {block}\n{text[brace + 1:]}"
+        return check_query(text)
+    return sparql_text.with_values(text, values_block(names, rows))

@@ -8,8 +8,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import EngineRefused
+from ..sparql import check_query
 from ..store import EmbeddedStore, Store
-from ..store.guard import dataset_clauses
 from .binding import bind
 from .catalogue import NamedQuery, get_query
 from .params import resolve
@@ -49,7 +49,7 @@ def engine_for(store: Store, query: NamedQuery, text: str) -> Store:
     for engine, why in query.wrong_on.items():
         if engine.lower() not in software:
             continue
-        graphs, _named = dataset_clauses(text)
+        graphs = check_query(text).default_graphs
         if not graphs:
             raise EngineRefused(
                 f"{query.name} is not run on {store.location}: {engine} is known to answer it "
@@ -70,7 +70,7 @@ def bound_text(store: Store | None, name: str,
     """
     query = get_query(name)
     terms = resolve(store, query, params)
-    text = bind(query.sparql, query.param_names, terms)
+    text: str = bind(query.sparql, query.param_names, terms)
     if store is not None:
         text = with_dataset(text, graphs_for(store, query, terms))
     shown = {k: str(to_value(v)) for k, v in terms.items()}

@@ -29,8 +29,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..namespaces import BASE, authority_graph, authority_slug, source_graph
+from ..sparql import text as sparql_text
 from ..store import Store
-from .binding import where_brace
 from .catalogue import NamedQuery
 
 _AUTHORITY_IRI = f"{BASE}id/authority/"
@@ -107,11 +107,8 @@ def _cited_documents(store: Store, graphs: list[URIRef], names: set[URIRef]) -> 
 
 
 def with_dataset(text: str, graphs: list[URIRef] | None) -> str:
-    """The query text with a FROM clause for each graph, just before its outer WHERE."""
+    """The query text with a FROM clause for each graph, where the parser finds its dataset
+    clauses (just before its outer WHERE)."""
     if graphs is None:
         return text
-    brace = where_brace(text)
-    keyword = text.upper().rfind("WHERE", 0, brace)
-    clauses = "".join(f"FROM <{g}>\n" for g in graphs)
-    return f"{text[:keyword]}# the graphs this question reads (dutygraph.queries.scope)\n" \
-           f"{clauses}{text[keyword:]}"
+    return sparql_text.with_dataset(text, [str(g) for g in graphs], [])

@@ -43,6 +43,7 @@ from rdflib import Graph, URIRef
 
 from ..datasets import Progress
 from ..errors import InputError, QueryTimeout, StoreError
+from ..sparql import check_query
 from ..terms import to_rdflib
 from .base import (
     BrokenStore,
@@ -66,7 +67,6 @@ from .generations import (
     writer_active,
     writer_lock,
 )
-from .guard import check_read_query, dataset_clauses, names_dataset
 from .hot import HotGraphs
 
 # The base a query's relative IRIs resolve against when it has no BASE of its own (SPARQL 1.1
@@ -233,15 +233,17 @@ class EmbeddedStore(Store):
         return self._current()
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
-        check_read_query(query)
-        # A query with FROM / FROM NAMED chooses its own dataset (among the store's graphs;
-        # Oxigraph never fetches); otherwise the default graph is the union.
-        union = not names_dataset(query)
+        checked = check_query(query)
+        query = str(checked)  # the text the guard read (codepoint escapes applied)
+        # A query with FROM / FROM NAMED chooses its own dataset (among the store's graphs,
+        # a graph it does not hold being empty: Oxigraph never fetches); otherwise the
+        # default graph is the union.
+        union = not checked.names_dataset
         engine = self._current()
         if not union and self.hot is not None:
             # A query that names its graphs (a scoped question) runs on the in-memory copy of
             # them when they are small (hot.py); FROM NAMED is left to the store itself.
-            graphs, named = dataset_clauses(query)
+            graphs, named = list(checked.default_graphs), checked.named_graphs
             if graphs and not named:
                 engine = self.hot.store_for(engine, graphs) or engine
         try:

@@ -15,13 +15,17 @@ from collections.abc import Hashable, Iterable
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql.evaluate import evalPart
+from rdflib.plugins.sparql.processor import SPARQLResult
+from rdflib.plugins.sparql.sparql import QueryContext
 
 from ..datasets import Progress
 from ..errors import InputError, StoreError
+from ..sparql import check_query
+from ..sparql.guard import algebra_of
 from ..terms import to_rdflib
 from .base import QuadSource, SelectResult, Store, WriteResult, affected_graphs
 from .canonical import canonical_term
-from .guard import check_read_query
 
 # rdflib would fetch a FROM graph it does not hold from the web; dutygraph never fetches.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -41,17 +45,42 @@ class MemoryStore(Store):
         self._lock = threading.Lock()  # serialises writers; readers use a snapshot
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
-        form = check_read_query(query)
-        dataset = self._dataset
+        checked = check_query(query)
+        algebra = algebra_of(checked)
         try:
-            return form, dataset.query(query)
+            return checked.form, SPARQLResult(evalPart(self._context(checked, algebra),
+                                                       algebra.algebra))
+        except RecursionError as exc:  # rdflib's evaluator recurses per path step and join
+            raise InputError("the query is too deep for the in-memory engine",
+                             parameter="query") from exc
         except Exception as exc:
-            if type(exc).__name__ in ("ParseException", "ParseSyntaxException"):
-                raise InputError(f"malformed SPARQL: {exc}", parameter="query") from exc
-            if isinstance(exc, RecursionError):  # rdflib's parser, past ~25 nested brackets
-                raise InputError("the query nests too deeply for the in-memory engine",
-                                 parameter="query") from exc
             raise StoreError(f"memory store: the query failed: {exc}") from exc
+
+    def _context(self, checked, algebra) -> QueryContext:  # type: ignore[no-untyped-def]
+        """The dataset the query reads, given to rdflib explicitly: the union of the store's
+        graphs, or the query's FROM / FROM NAMED graphs taken from the store (a graph it does
+        not hold is empty). rdflib never sees the dataset clauses, so its loader, which would
+        fetch them from the web or read them from disk, is never reached."""
+        dataset = self._dataset
+        if not checked.names_dataset:
+            context = QueryContext(dataset, initBindings={})
+        else:
+            held = {str(g) for g in self.graph_names()}
+            named = Dataset()
+            for name in checked.named_graphs:
+                target = named.graph(URIRef(name))
+                if name in held:
+                    for triple in dataset.graph(URIRef(name)):
+                        target.add(triple)
+            default = Graph()
+            for name in checked.default_graphs:
+                if name in held:
+                    for triple in dataset.graph(URIRef(name)):
+                        default.add(triple)
+            context = QueryContext(named, initBindings={})
+            context.graph = default
+        context.prologue = algebra.prologue
+        return context
 
     def select(self, query: str) -> SelectResult:
         form, result = self._query(query)

@@ -52,6 +52,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from ..datasets import Progress
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
+from ..sparql import check_query
 from ..terms import to_rdflib
 from .base import (
     GRAPH_PREFIX,
@@ -62,7 +63,6 @@ from .base import (
     affected_graphs,
 )
 from .canonical import canonical_literal, canonical_term
-from .guard import check_read_query, dataset_clauses, names_dataset
 
 log = logging.getLogger(__name__)
 
@@ -282,10 +282,12 @@ class RemoteStore(Store):
         if self.timeout_param and self.timeout:
             # The server's own limit, so its work stops when the client stops waiting.
             wrapper.addParameter(self.timeout_param, str(max(1, round(self.timeout * 1000))))
-        if names_dataset(query):
+        checked = check_query(query)
+        if checked.names_dataset:
             # Sent as protocol parameters too: a server whose default graph is the union
-            # (Oxigraph's --union-default-graph) ignores FROM in the query text.
-            defaults, named = dataset_clauses(query)
+            # (Oxigraph's --union-default-graph) ignores FROM in the query text. A graph the
+            # server does not hold is an empty graph there too.
+            defaults, named = checked.default_graphs, checked.named_graphs
             for name in defaults:
                 wrapper.addParameter("default-graph-uri", name)
             for name in named:
@@ -300,7 +302,7 @@ class RemoteStore(Store):
                accept: str | None = None) -> tuple[bytes, str]:
         """Send a read query; the response body and its media type, or an error naming
         the URL."""
-        check_read_query(query)
+        query = check_query(query)  # the text the guard read (codepoint escapes applied)
         wrapper = self._wrapper(query, return_format, dataset)
         if accept:
             wrapper.addCustomHttpHeader("Accept", accept)
