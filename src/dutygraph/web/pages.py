@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from .. import paths
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
-from ..namespaces import FN, authority_slug
+from ..namespaces import authority_slug
 from ..queries import (
     NamedQuery,
     Param,
@@ -182,28 +182,6 @@ def home() -> str:
     )
 
 
-_QUESTION_PREFIX = re.compile(r"^\s*(who\s+is\s+)?(accountable|responsible)\s+for\s+", re.I)
-
-
-def _search(text: str) -> list[dict[str, Term | None]]:
-    """Rows of the named `search` query: each thing found (item) and its kind."""
-    result = _run("search", {"text": text})
-    return [{"item": _cell(row, "item"), "kind": _cell(row, "kind")}
-            for row in result.rows if "item" in row]
-
-
-def _resolve_function(text: str) -> tuple[str | None, list[dict[str, Term | None]]]:
-    """The function a typed question names: the first search hit that is a dg:Function."""
-    words = _QUESTION_PREFIX.sub("", text).strip(" ?.")
-    if not words:
-        return None, []
-    hits = _search(words)
-    fn_hits = [h for h in hits if h["item"] and h["item"].value.startswith(str(FN))]
-    if fn_hits:
-        return fn_hits[0]["item"].value, fn_hits  # type: ignore[union-attr]
-    return None, hits
-
-
 @bp.get("/answer")
 def answer() -> Response | str | tuple[str, int]:
     store = get_store()
@@ -212,18 +190,9 @@ def answer() -> Response | str | tuple[str, int]:
     authority = (request.args.get("authority") or "").strip()
     as_of = _date_arg()
     if not function:
-        function_iri, candidates = _resolve_function(text)
-        if not function_iri:
-            message = ("Type a function, for example “undertaking reviews of serious cases”, "
-                       "and pick it from the suggestions." if not text else
-                       f"No function matches “{text}”. Pick one from the list below.")
-            return render_template(
-                "pages/home.html", authorities=pagedata.authorities(store),
-                functions=pagedata.functions(store), text=text, chosen_authority=authority,
-                as_of=as_of or "", message=message, candidates=candidates), 404 if text else 400
-        params = {"function": function_iri, "authority": authority, "as_of": as_of or ""}
-        target = url_for("pages.answer") + "?" + urlencode({k: v for k, v in params.items() if v})
-        return redirect(target)  # type: ignore[return-value]
+        # A typed question goes to the question box (web/ask.py), which reads every kind of
+        # question the graph answers, not only this one.
+        return redirect(url_for("ask.ask", q=text), 303)  # type: ignore[return-value]
     pagedata.iri_ref(function, "function")
     if authority:
         pagedata.iri_ref(authority, "authority")
