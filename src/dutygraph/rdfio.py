@@ -68,7 +68,7 @@ def _syntax_error(exc: SyntaxError, rdf_format: str, name: str) -> InputError:
     message = str(exc.args[0]) if exc.args else str(exc)
     if "LoadDocumentCallback" in message or "remote context" in message:
         return InputError(f"JSON-LD: {NO_CONTEXTS}", file=name)
-    if rdf_format == "json-ld" and "context" in message.lower():
+    if rdf_format == "json-ld" and ("context" in message.lower() or "@import" in message):
         message = f"{message}; {NO_CONTEXTS}"
     line = exc.lineno
     if isinstance(exc.args[-1], tuple) and len(exc.args[-1]) > 1:
