@@ -16,6 +16,7 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..queries import QueryResult, run_query
 from ..store import Store
+from ..validation.dates import parse_day
 from .kinds import DG, MODALITIES, Kind, kind
 from .lexicon import Lexicon, Thing
 from .read import Day, Reading
@@ -134,11 +135,9 @@ def _day(value: str | None, name: str, today: dt.date | None) -> Day | None:
         return None
     if text in ("today", "now"):
         return Day((today or dt.date.today()).isoformat(), text, "today")
-    try:
-        return Day(dt.date.fromisoformat(text).isoformat(), None, "day")
-    except ValueError as exc:
-        raise InputError(f"'{text}' is not a date in the form YYYY-MM-DD",
-                         parameter=name) from exc
+    day = parse_day(text, name)  # the one date rule (validation.dates)
+    assert day is not None  # text is not empty
+    return Day(day.isoformat(), None, "day")
 
 
 def _check_complete(reading: Reading, k: Kind) -> None:

@@ -84,6 +84,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("reports-to", "Reports to and held to account by", "links-of",
          cues((r"\breports? to\b", 4), (r"\breporting to\b", 4), (r"\breporting lines?\b", 4),
               (r"\baccountable to\b", 4), (r"\banswers? to\b", 4), (r"\bto account\b", 4),
+              (r"\b(holds?|held|holding)\b", 1),
               (r"\bline manage", 3), (r"\bsupervis", 3), (r"\boversees?\b", 2),
               (r"\bscrutinis", 3), (r"\bboss\b", 3), (r"\bmanages?\b", 2)),
          subjects=("role", "body"), needs_subject=True,

@@ -297,7 +297,27 @@ def read(question: str, lexicon: Lexicon, today: dt.date | None = None) -> Readi
     _read_dates(reading, raw, dates, today)
     if best.name == "duties" and modality:
         reading.modality = modality
-    return _fill(reading, about, citations, cite_words, topic_words, lexicon, text)
+    reading = _fill(reading, about, citations, cite_words, topic_words, lexicon, text)
+    if reading.status == "answer" and reading.kind is not None:
+        _say_what_was_not_used(reading, leftover, about)
+    return reading
+
+
+def _say_what_was_not_used(reading: Reading, leftover: list[str], about: list[Thing]) -> None:
+    """Words the answer does not use are named, so that no one takes the answer for one to
+    a narrower question ("What changed for the DCS" lists every change)."""
+    kind = reading.kind
+    assert kind is not None
+    used = {reading.subject.iri} if reading.subject is not None else set()
+    # (a provision or a function is found from all the words, names included)
+    unused = [] if kind.name in ("provision", "accountable") else _unique(
+        [t for t in about if t.iri not in used and t.category not in kind.subjects
+         and not (kind.name == "board-partners" and t.category == "body")])
+    if unused:
+        names = ", ".join(f"“{t.label}”" for t in unused)
+        reading.notes.append(f"not used to narrow the answer: {names}")
+    if leftover:
+        reading.notes.append(f"words not used: “{' '.join(leftover)}”")
 
 
 def _unique(things: list[Thing]) -> list[Thing]:
@@ -380,6 +400,19 @@ def _fill(reading: Reading, about: list[Thing], citations: list[Citation], cite_
         subject = _topic(reading, kind, topic_words, lexicon, about=about)
         if reading.status != "answer":
             return reading
+    if not kind.needs_subject and kind.subjects and subject is None and (
+            topic_words or any(t.category not in ("authority",) for t in about)):
+        wanted = ", ".join(_CATEGORY_WORDS[c] for c in kind.subjects)
+        return _cannot(reading, lexicon, f"“{kind.title}” is answered about {wanted}, and "
+                       "the question names none that the graph holds.")
+    if kind.needs_subject and subject is None and kind.name in ("duties", "reports-to",
+                                                               "law-today") \
+            and not topic_words:
+        options = [t for c in kind.subjects for t in lexicon.of(c)]
+        return _choose(reading, f"“{kind.title}”: of which role or body?",
+                       [_choice_for(kind, t, reading.authority, reading.day)
+                        for t in options[:MAX_CHOICES]],
+                       more=len(options) > MAX_CHOICES, what="role or body")
     if kind.needs_subject and subject is None:
         return _cannot(reading, lexicon,
                        f"I can't tell what the question asks about: “{kind.title}” needs "
@@ -500,9 +533,10 @@ def _cannot(reading: Reading, lexicon: Lexicon, why: str) -> Reading:
     return reading
 
 
-def _choose(reading: Reading, why: str, choices: list[Choice], more: bool = False) -> Reading:
+def _choose(reading: Reading, why: str, choices: list[Choice], more: bool = False,
+            what: str = "authority") -> Reading:
     reading.status = "choose"
-    reading.why = why + (" (or type the authority into your question)" if more else "")
+    reading.why = why + (f" (or name the {what} in your question)" if more else "")
     seen: set[Choice] = set()
     reading.choices = [c for c in choices if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
     return reading

@@ -24,6 +24,7 @@ i me my we us our you your they them their he him his she her
 please tell show list give find know want need like would could can will shall
 any all each every some one ones other others own also only just still currently
 law legal legally say says said thing things
+between since until before after during then
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
