@@ -66,8 +66,7 @@ def plan(reading: Reading) -> Plan:
     elif k.name == "replaced":
         params = {"subject": subject}
     elif k.name == "changes":
-        params = {"since": day, "until": reading.until.iso if reading.until else "",
-                  "authority": authority}
+        params = {"since": day, "until": reading.until.iso if reading.until else ""}
     else:  # pragma: no cover - every kind is listed above
         raise InputError(f"no plan for the kind '{k.name}'", parameter="kind")
     modalities = tuple(DG + m for m in MODALITIES.get(reading.modality or "", ()))
