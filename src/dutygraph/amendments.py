@@ -20,6 +20,14 @@ from .validation.shapes import load_shapes
 STATUS_ORDER = ("amendment enacted, not yet in force", "enacted, not yet in force",
                 "superseded, still in force", "not yet in force", "no longer in force")
 COMING = frozenset(STATUS_ORDER[:2])
+# How the CLI and the /impact page head each state.
+HEADINGS = {
+    "amendment enacted, not yet in force": "Coming: amended by an Act not yet in force",
+    "enacted, not yet in force": "Coming: enacted, not yet in force",
+    "superseded, still in force": "Superseded, still in force (its successor is in force)",
+    "not yet in force": "Not yet in force",
+    "no longer in force": "No longer in force",
+}
 
 
 @dataclass(frozen=True)

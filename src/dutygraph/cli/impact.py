@@ -13,16 +13,8 @@ import argparse
 import datetime as dt
 import json
 
-from ..amendments import Affected, impact
+from ..amendments import HEADINGS, Affected, impact
 from .common import add_store_options, parse_date, store_from
-
-HEADINGS = {
-    "amendment enacted, not yet in force": "Coming: amended by an Act not yet in force",
-    "enacted, not yet in force": "Coming: enacted, not yet in force",
-    "superseded, still in force": "Superseded, still in force (its successor is in force)",
-    "not yet in force": "Not yet in force",
-    "no longer in force": "No longer in force",
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
