@@ -66,7 +66,8 @@ def plan(reading: Reading) -> Plan:
     elif k.name == "replaced":
         params = {"subject": subject}
     elif k.name == "changes":
-        params = {"since": day, "until": reading.until.iso if reading.until else ""}
+        params = {"since": day, "until": reading.until.iso if reading.until else "",
+                  "authority": authority}
     else:  # pragma: no cover - every kind is listed above
         raise InputError(f"no plan for the kind '{k.name}'", parameter="kind")
     modalities = tuple(DG + m for m in MODALITIES.get(reading.modality or "", ()))
