@@ -29,7 +29,7 @@ from ..store import Store, open_store
 # (http: or file:), which is an outbound request or a local file read on a client's behalf.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
-BLUEPRINTS = ["pages", "api", "sparql", "entities", "ask"]
+BLUEPRINTS = ["pages", "api", "sparql", "entities", "ask", "amendments"]
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "QUERY_TIMEOUT": 10.0,  # seconds per store call (and per validation)
