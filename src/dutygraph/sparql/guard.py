@@ -41,7 +41,7 @@ from rdflib.plugins.sparql import parser as sparql_parser
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Variable
+from rdflib.term import Identifier, Variable
 
 from ..errors import InputError
 from .limits import MAX_DEPTH, MAX_NESTING, MAX_PARSE_SECONDS, MAX_QUERY_CHARS
@@ -268,7 +268,12 @@ def _walk(tree: object, text: str) -> None:
 
 def _service(node: CompValue, text: str, place: str) -> InputError:
     term: Any = OrderedDict.get(node, "term")
-    name = term.n3() if hasattr(term, "n3") else str(term)
+    if isinstance(term, Identifier):
+        name = term.n3()
+    elif isinstance(term, CompValue) and term.name == "pname":  # a prefixed name, as written
+        name = f"{OrderedDict.get(term, 'prefix') or ''}:{OrderedDict.get(term, 'localname') or ''}"
+    else:
+        name = "?"
     where = [place] if place else []
     written = OrderedDict.get(node, "service_string")
     if isinstance(written, str) and written and text.find(written) >= 0:

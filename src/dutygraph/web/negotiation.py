@@ -99,3 +99,13 @@ def media_type(family: Family, key: str) -> str:
     if media.startswith("text/") or media.endswith(("+xml", "/xml")):
         return f"{media}; charset=utf-8"
     return media
+
+
+def fallback(family: Family, accept: MIMEAccept, refused: str) -> str | None:
+    """Another format the client accepts, when the one chosen cannot carry the answer (RDF/XML
+    cannot write every predicate); None when Accept admits no other."""
+    if not accept:
+        return None
+    offers = [m for m in family.offers() if family.key_of_media(m) != refused]
+    best = accept.best_match(offers)
+    return family.key_of_media(best) if best else None

@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from ..namespaces import bind_prefixes
 from ..paths import context_file
+from .negotiation import NotAcceptable
 
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
@@ -170,6 +171,16 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
     if fmt == "json-ld":
         return _utf8(out.serialize(format="json-ld", context=jsonld_context(),
                                    auto_compact=True))
-    if fmt in ("turtle", "nt", "xml"):
+    if fmt == "xml":
+        try:
+            return _utf8(out.serialize(format=fmt))
+        except ValueError as exc:
+            # RDF/XML writes a predicate as an XML element name; `urn:1` or `http://x/a#`
+            # cannot be split into one. The client asked for a format that cannot carry
+            # this answer: 406, not a server error.
+            raise NotAcceptable(
+                f"this answer cannot be written as RDF/XML ({exc}); ask for Turtle, "
+                "N-Triples or JSON-LD", parameter="Accept") from exc
+    if fmt in ("turtle", "nt"):
         return _utf8(out.serialize(format=fmt))
     raise ValueError(f"unknown graph format {fmt!r}")

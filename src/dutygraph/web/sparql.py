@@ -28,7 +28,7 @@ from ..sparql import READ_ONLY_MESSAGE, check_query
 from ..sparql.text import with_dataset
 from . import get_store
 from .common import UnsupportedMediaType, check_size, text_error
-from .negotiation import GRAPH, RESULTS, choose, media_type
+from .negotiation import GRAPH, RESULTS, NotAcceptable, choose, fallback, media_type
 from .results import ask_bytes, graph_bytes, select_bytes
 
 bp = Blueprint("sparql", __name__)
@@ -151,7 +151,14 @@ def _answer(query: str, defaults: list[str], nameds: list[str]) -> Response:
     if info.is_graph_query:
         key = choose(GRAPH, request.accept_mimetypes, formats)
         graph = _run(store.construct, text)
-        body = check_size(graph_bytes(graph, key))
+        try:
+            body = check_size(graph_bytes(graph, key))
+        except NotAcceptable:
+            other = None if formats else fallback(GRAPH, request.accept_mimetypes, key)
+            if other is None:
+                raise
+            key = other
+            body = check_size(graph_bytes(graph, key))
         mime = media_type(GRAPH, key)
     else:
         key = choose(RESULTS, request.accept_mimetypes, formats)
