@@ -207,21 +207,20 @@ def test_a_service_clause_is_refused(client: FlaskClient) -> None:
     assert "SERVICE is not allowed" in response.data.decode()
 
 
-def test_from_a_graph_the_store_does_not_hold_is_refused(client: FlaskClient) -> None:
+def test_from_a_graph_the_store_does_not_hold_is_an_empty_graph(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={
         "query": "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }"})
-    assert response.status_code == 400
-    assert "<http://example.org/elsewhere> is not one of this store's named graphs" in \
-        response.data.decode()
+    assert response.status_code == 200
+    assert rows_json(response.data) == []
 
 
 @pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
-def test_protocol_graphs_the_store_does_not_hold_are_refused(client: FlaskClient,
-                                                             parameter: str) -> None:
+def test_protocol_graphs_the_store_does_not_hold_are_empty_graphs(client: FlaskClient,
+                                                                  parameter: str) -> None:
     response = client.get("/sparql", query_string={
         "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", parameter: "http://example.org/g"})
-    assert response.status_code == 400
-    assert parameter in response.data.decode()
+    assert response.status_code == 200
+    assert rows_json(response.data) == []
 
 
 def test_from_one_of_the_stores_own_graphs_reads_that_graph(client: FlaskClient,

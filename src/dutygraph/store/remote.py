@@ -276,13 +276,16 @@ class RemoteStore(Store):
         return StoreError(f"{url} answered the {what} with HTTP {status}: {body}")
 
     def _wrapper(self, query: str, return_format: str, dataset: bool = True) -> _Wrapper:
+        checked = check_query(query)
         wrapper = _Wrapper(self.query_url, self._opener, self.timeout or 0)
-        wrapper.setQuery(query)
+        wrapper.setQuery(checked)
+        # SPARQLWrapper guesses the form from the text with its own regular expressions (it
+        # took a word in a comment for DESCRIBE); the guard's parse says what it is.
+        wrapper.queryType = checked.form
         wrapper.setReturnFormat(return_format)
         if self.timeout_param and self.timeout:
             # The server's own limit, so its work stops when the client stops waiting.
             wrapper.addParameter(self.timeout_param, str(max(1, round(self.timeout * 1000))))
-        checked = check_query(query)
         if checked.names_dataset:
             # Sent as protocol parameters too: a server whose default graph is the union
             # (Oxigraph's --union-default-graph) ignores FROM in the query text. A graph the
