@@ -152,3 +152,15 @@ def test_a_question_too_long_is_refused_in_words(ask_client: FlaskClient) -> Non
     response = ask_client.get("/ask", query_string={"q": "who " * 200})
     assert response.status_code == 400
     assert "longer than 500" in response.get_data(as_text=True)
+
+
+def test_changing_the_kind_drops_a_subject_the_new_kind_is_not_asked_about(
+        ask_client: FlaskClient) -> None:
+    response = ask_client.get("/ask/change", query_string={
+        "kind": "board-partners", "subject": "https://w3id.org/dutygraph/id/role/dcs",
+        "authority": "London Borough of Harrow"})
+    assert response.status_code == 303
+    target = urlparse(response.headers["Location"])
+    assert parse_qs(target.query) == {
+        "authority": ["https://w3id.org/dutygraph/id/authority/harrow"]}
+    assert ask_client.get(response.headers["Location"]).status_code == 200

@@ -25,6 +25,7 @@ from ..ask import KINDS, Lexicon, Reading, load_lexicon, read
 from ..ask.answer import Plan, plan, reading_from_params, run
 from ..ask.dates import long_date
 from ..ask.kinds import MODALITIES
+from ..ask.kinds import kind as kind_named
 from ..errors import InputError, QueryTimeout, StoreError
 from ..queries import QueryResult
 from . import get_store
@@ -101,6 +102,13 @@ def change() -> BaseResponse:
             raise InputError(f"no one authority is called “{named}”", parameter="authority")
         named = hits[0]
     args["authority"] = named
+    # A subject the new kind is not asked about is dropped (its page then asks for one).
+    k = kind_named(kind)
+    thing = lexicon().get(args["subject"]) if args["subject"] else None
+    if k is not None and thing is not None and thing.category not in k.subjects:
+        args["subject"] = ""
+    if k is not None and not k.takes_authority:
+        args["authority"] = ""
     return redirect(_link(kind, args), 303)
 
 
