@@ -68,6 +68,11 @@ TURTLE_PREFIXES = {
 # as of AS_OF (dutygraph validate --as-of 2015-06-30) judges every authority on the same law:
 # after Working Together 2013 and the NHS changes of 1 April 2013, before LSCBs were replaced.
 AS_OF = dt.date(2015, 6, 30)
+# Each authority also has today's arrangements (CA 2004 ss16E-16G, Working Together 2023), in a
+# second synthetic document dated in the two months up to TODAY_AS_OF, so that benchmarks and
+# validation cover both eras: as of AS_OF these records do not exist yet (their documents are
+# dated after it) and as of TODAY_AS_OF the LSCB is superseded and the partnership is judged.
+TODAY_AS_OF = dt.date(2026, 12, 7)
 
 # The defects injected: for each kind, the shapes (shapes/*.ttl, shape:NAME) that must report
 # the authority that has it, and nothing else. Each kind goes to round(rate * N) authorities (at
@@ -625,8 +630,73 @@ def build_authority(number: int, seed: int, defects: Iterable[str] = ()) -> Auth
             test.add(DG + "carriedOutOn", date(carried_out))
             test.add(DG + "repeatEvery", duration("P1Y"))
 
+    subjects.extend(_partnership(number, seed, la, place))
     return Authority(number, slug, {k: notes[k] for k in DEFECT_KINDS if k in planned},
                      subjects)
+
+
+def _partnership(number: int, seed: int, la: str, place: str) -> list[Subject]:
+    """Today's safeguarding partner arrangements of one authority, from their own document.
+
+    A separate random stream, so the 2015 arrangements are exactly what they were without it.
+    Every partnership meets the partnership shapes on TODAY_AS_OF: the three partners (the
+    council, an integrated care board, a police force), arrangements published before the
+    29 June 2019 deadline, a yearly report in the last 12 months, an independent scrutineer,
+    a relevant agency and a delegated safeguarding partner (Working Together 2023).
+    """
+    rng = random.Random(f"dutygraph-synth-partnership:{seed}:{number}")
+    slug = la[len(LA):]
+    ns = f"{la}/"
+    src = f"{SRC}{slug}-partnership"
+    as_at = TODAY_AS_OF - dt.timedelta(days=rng.randrange(0, 61))
+    subjects: list[Subject] = []
+
+    def new(local: str, kind: str, locator: str) -> Subject:
+        s = Subject(ns + local)
+        s.add(RDF_TYPE, iri(kind))
+        s.add(DG + "authority", iri(la))
+        s.add(PROV + "wasDerivedFrom", iri(src))
+        s.add(DG + "locator", text(locator, None))
+        s.add(DG + "asAt", date(as_at))
+        subjects.append(s)
+        return s
+
+    doc = Subject(src)
+    doc.add(RDF_TYPE, iri(DG + "SourceDocument"))
+    doc.add(DG + "fileName", text(f"{slug}-partnership.txt", None))
+    doc.add(DG + "describesAuthority", iri(la))
+    doc.add(DCTERMS + "issued", date(as_at))
+    doc.add(DG + "authority", iri(la))
+    subjects.append(doc)
+
+    partnership = new("partnership", DG + "SafeguardingPartnership", "para 1.1")
+    partnership.add(RDFS + "label", text(f"{place} Safeguarding Children Partnership"))
+    partnership.add(DG + "validFrom", date(dt.date(2019, 9, 29)
+                                           - dt.timedelta(days=rng.randrange(0, 90))))
+    for local, kind in (("icb", "IntegratedCareBoard"), ("police", "PoliceForce"),
+                        ("schools", "Body")):
+        new(local, DG + kind, "para 1.2")
+    partnership.add(ORG + "hasMember", iri(la))
+    partnership.add(ORG + "hasMember", iri(ns + "icb"))
+    partnership.add(ORG + "hasMember", iri(ns + "police"))
+    partnership.add(DG + "selectsRelevantAgency", iri(ns + "schools"))
+    published = new("arrangements", DG + "PublishedArrangements", "title page")
+    published.add(DG + "reportOf", iri(partnership.iri))
+    published.add(DG + "publishedOn", date(dt.date(2019, 6, 28)
+                                           - dt.timedelta(days=rng.randrange(0, 60))))
+    report_end = dt.date(as_at.year if as_at.month > 3 else as_at.year - 1, 3, 31)
+    report = new("yearly-report", DG + "SafeguardingYearlyReport", "para 3.1")
+    report.add(DG + "reportOf", iri(partnership.iri))
+    report.add(DG + "periodEnd", date(report_end))
+    report.add(DG + "publishedOn", date(as_at - dt.timedelta(days=rng.randrange(0, 120))))
+    scrutineer = new("post-independent-scrutineer", ORG + "Post", "para 2.1")
+    scrutineer.add(ORG + "role", iri(ROLE + "independent-scrutineer"))
+    scrutineer.add(ORG + "postIn", iri(partnership.iri))
+    scrutineer.add(DG + "independent", boolean(True))
+    delegate = new("post-dsp-council", ORG + "Post", "para 2.2")
+    delegate.add(ORG + "role", iri(ROLE + "delegated-safeguarding-partner"))
+    delegate.add(ORG + "postIn", iri(partnership.iri))
+    return subjects
 
 
 def generate(n: int, seed: int = 0, defect_rate: float = 0.05) -> Iterator[Authority]:
