@@ -10,4 +10,5 @@ from dutygraph.validation.dataset import repository_framework
 
 @pytest.fixture(scope="session")
 def framework() -> Graph:
-    return repository_framework()
+    graph: Graph = repository_framework()
+    return graph

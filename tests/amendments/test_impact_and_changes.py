@@ -133,10 +133,8 @@ def test_an_unknown_authority_is_refused_with_exit_2(
 
 @pytest.fixture()
 def app(memory_store: Store) -> Flask:
-    app = create_app(memory_store)
-    if "amendments" not in app.blueprints:  # registered by the app factory once it lists it
-        from dutygraph.web import amendments
-        app.register_blueprint(amendments.bp)
+    app: Flask = create_app(memory_store)
+    assert "amendments" in app.blueprints  # the app factory registers /impact and /changes
     return app
 
 

@@ -3,6 +3,7 @@ partnership meets every partnership shape; in 2015 the partnership's records do 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,8 @@ def five(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _shapes(path: Path, day: object) -> set[str]:
-    report = validate_files([path], as_of=day)  # type: ignore[arg-type]
+def _shapes(path: Path, day: dt.date) -> set[str]:
+    report = validate_files([path], as_of=day)
     return {f.shape.rsplit("/", 1)[1] for f in report.results}
 
 
