@@ -362,3 +362,36 @@ def test_a_nine_thousand_term_sum_is_a_400_on_the_endpoint(front: Flask) -> None
     assert response.status_code == 400
     assert f"depth of {MAX_DEPTH}" in response.get_data(as_text=True) or \
         "took the parser more than" in response.get_data(as_text=True)
+
+
+# --- the engines' own handling of foreign graphs, checked directly --------------------------
+
+def test_oxigraph_reads_a_graph_it_does_not_hold_as_empty_and_fetches_nothing(
+        listener: Listener, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.nt"
+    secret.write_text("<urn:secret> <urn:secret> <urn:secret> .\n", encoding="utf-8")
+    engine = ox.Store()
+    for iri in (f"{listener.url}/d.ttl", secret.as_uri()):
+        assert list(engine.query(f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}")) == []
+        assert list(engine.query(
+            f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")) == []
+    assert listener.connections() == []
+
+
+def test_the_memory_store_never_loads_a_from_graph_even_with_rdflib_s_loading_on(
+        listener: Listener, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By construction: rdflib is handed the dataset and never sees the dataset clauses, so
+    its loader (which would fetch FROM graphs it does not hold) is not reached even when the
+    process-wide switch that is meant to stop it is turned back on."""
+    import rdflib.plugins.sparql
+
+    monkeypatch.setattr(rdflib.plugins.sparql, "SPARQL_LOAD_GRAPHS", True)
+    store = MemoryStore()
+    store.replace_graphs(_data(), drop_others=True)
+    for query in (f"SELECT * FROM <{listener.url}/d.ttl> WHERE {{ ?s ?p ?o }}",
+                  f"ASK FROM NAMED <{listener.url}/d.ttl> {{ GRAPH ?g {{ ?s ?p ?o }} }}"):
+        result = store.ask(query) if query.startswith("ASK") else store.select(query).rows
+        assert not result
+    assert store.select(f"SELECT ?o FROM <{GRAPH}> WHERE {{ ?s ?p ?o }}").rows == [
+        {"o": Literal("a thing")}]
+    assert listener.connections() == []
