@@ -395,3 +395,30 @@ def test_the_memory_store_never_loads_a_from_graph_even_with_rdflib_s_loading_on
     assert store.select(f"SELECT ?o FROM <{GRAPH}> WHERE {{ ?s ?p ?o }}").rows == [
         {"o": Literal("a thing")}]
     assert listener.connections() == []
+
+
+def test_the_command_line_binds_values_naming_other_hosts_without_contacting_them(
+        listener: Listener, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`dutygraph query`: every named query, every parameter given a value that tries to
+    close the IRI or string and add a SERVICE; exit 0 (answered as a plain value) or 2
+    (refused, naming the parameter), never a contact."""
+    from dutygraph.cli import main
+    from dutygraph.queries import catalogue
+
+    folder = tmp_path / "store"
+    store = EmbeddedStore(folder)
+    store.replace_graphs(_data(), drop_others=True)
+    store.close()
+    items = catalogue()
+    queries = items.values() if isinstance(items, dict) else items
+    values = [f"{listener.url}/x", f"{listener.url}/x> . SERVICE <{listener.url}/y> {{ }} #",
+              f'x" }} SERVICE <{listener.url}/> {{ ?s ?p ?o }} #']
+    for query in queries:
+        for value in values:
+            argv = ["query", query.name, "--store", str(folder), "--format", "json"]
+            for param in query.params:
+                argv += ["-p", f"{param.name}={value}"]
+            code = main(argv)
+            capsys.readouterr()
+            assert code in (0, 2), (query.name, value, code)
+    assert listener.connections() == []
