@@ -22,7 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -398,3 +398,71 @@ def test_a_build_and_a_load_at_once_end_in_one_of_their_two_orders(
     after = fingerprint(store, capsys)
     other = f"{BASE}graph/authority/otherton"
     assert after == expected["build"] or (after.pop(other, 0) > 0 and after == expected["build"])
+
+
+# --- the current generation damaged -----------------------------------------------------
+
+def before_load(expected: dict[str, Fingerprint]) -> Fingerprint:
+    """The template's first generation: the repository built, without testshire."""
+    return {g: n for g, n in expected["before"].items() if not g.endswith("/testshire")}
+
+def _remove(name: str) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        for p in folder.glob(name):
+            p.unlink()
+    return damage
+
+
+def _truncate_tables(folder: Path) -> None:
+    for p in folder.glob("*.sst"):
+        p.write_bytes(p.read_bytes()[:100])
+
+
+DAMAGE = [pytest.param(_remove("CURRENT"), id="its-CURRENT-file-removed"),
+          pytest.param(_remove("MANIFEST-*"), id="its-manifest-removed"),
+          pytest.param(lambda f: shutil.rmtree(f), id="the-folder-removed")]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_current_generation_stops_readers_and_recover_falls_back_to_the_previous(
+        damage: Callable[[Path], None], store: Path, expected: dict[str, Fingerprint],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pointer = read_pointer(store)
+    assert pointer.current and pointer.previous
+    damage(store / pointer.current)
+    code, err = cli(["info", "--store", str(store)], capsys)
+    assert code == 3 and "dutygraph store recover" in err and "Traceback" not in err
+    code, err = cli(["store", "recover", "--store", str(store)], capsys)
+    assert code == 0, err
+    assert f"chose {pointer.previous}" in err
+    assert read_pointer(store).current == pointer.previous
+    assert fingerprint(store, capsys) == before_load(expected)
+    assert main(["build", "--store", str(store)]) == 0  # and writes work again
+
+
+def test_a_full_disk_when_the_record_is_written_keeps_the_old_record(
+        small_disk: Path, data: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from dutygraph.store import generations as gens
+
+    store = small_disk / "store"
+    assert main(["build", "--store", str(store)]) == 0
+    before, record = fingerprint(store, capsys), (store / POINTER).read_bytes()
+
+    def fill(step: str) -> None:
+        if step == "renamed":  # the new generation is complete: now leave no room at all
+            with contextlib.suppress(OSError), open(small_disk / "filler", "wb") as fh:
+                while True:
+                    fh.write(b"\0" * 4096)
+
+    gens.step_hook = fill
+    try:
+        code, err = cli(["load", str(data["other"]), "--authority", "otherton",
+                         "--store", str(store)], capsys)
+    finally:
+        gens.step_hook = None
+    assert code == 3, err
+    assert "record" in err and "unchanged" in err
+    assert (store / POINTER).read_bytes() == record
+    assert len(generations(store)) == 1  # the unrecorded generation was removed
+    os.unlink(small_disk / "filler")
+    assert fingerprint(store, capsys) == before

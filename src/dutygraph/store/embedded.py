@@ -63,6 +63,7 @@ from .generations import (
     is_generation,
     publish,
     read_pointer,
+    recovery_hint,
     step,
     writer_active,
     writer_lock,
@@ -195,7 +196,8 @@ class EmbeddedStore(Store):
                     time.sleep(0.05)
             if isinstance(last, BrokenStore):
                 raise last
-            raise StoreError(f"cannot open the store at {root}: {last}")
+            raise BrokenStore(f"cannot open the current generation of the store at {root}: "
+                              f"{last}; {recovery_hint(root)}")
         except OSError as exc:
             raise StoreError(f"cannot open the store at {root}: {exc}") from exc
 

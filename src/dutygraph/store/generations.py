@@ -230,10 +230,12 @@ def recover(root: Path) -> Recovery:
         except BrokenStore as exc:
             sound = None
             old = str(exc).split("; ")[0].removeprefix(f"the store's record {root / POINTER} ")
-        if sound is not None:  # nothing to recover: a sound record is never second-guessed
-            pointer = read_pointer(root)
-            return Recovery(sound, pointer.previous, _readable(root / sound), [],
-                            "sound", changed=False)
+        if sound is not None:  # a sound record naming a generation that opens: left alone
+            try:
+                return Recovery(sound, read_pointer(root).previous, _readable(root / sound),
+                                [], "sound", changed=False)
+            except (OSError, RuntimeError, ValueError) as exc:
+                old = f"names {sound}, which Oxigraph cannot open ({exc})"
         skipped: list[tuple[str, str]] = []
         usable: list[tuple[str, int]] = []
         for name in generations(root):
