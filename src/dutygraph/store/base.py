@@ -119,6 +119,12 @@ class Store(ABC):
         self.write(Source(graphs=graphs), drop_others=drop_others, replace=graphs.keys(),
                    progress=progress)
 
+    @property
+    def oxigraph(self) -> ox.Store | None:
+        """The Oxigraph store behind this one, which validation can read in place instead of
+        copying the graphs out (None: this kind has none)."""
+        return None
+
     def version(self) -> Hashable | None:
         """A value that changes whenever the store's contents may have changed, so read
         answers can be cached against it (dutygraph.web.cache); None: unknown, do not cache."""

@@ -22,7 +22,7 @@ from .. import paths
 from ..errors import InputError, StoreError
 from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
 from ..rdfio import parse_file
-from ..store import EmbeddedStore, Store
+from ..store import Store
 from ..terms import to_oxigraph, to_rdflib
 
 UPLOAD_GRAPH = URIRef("urn:dutygraph:graph:upload")
@@ -132,7 +132,7 @@ def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> 
             if graph is None or graph not in names:
                 raise InputError(f"no graph for authority {a} in the store", parameter="authority")
             chosen.append(graph)
-    if isinstance(store, EmbeddedStore):
+    if store.oxigraph is not None:  # read in place, not copied
         return DataView(store.oxigraph, chosen)
     return view_of_graphs({g: store.export_graph(g) for g in (chosen or sorted(names))})
 
