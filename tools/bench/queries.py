@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from dutygraph.store.guard import names_dataset
+from dutygraph.sparql import check_query
 
 from .measure import Sample, percentile
 from .procs import run_worker
@@ -183,7 +183,8 @@ def raw_pyoxigraph(store: ox.Store, sparql: str) -> int:
     The default graph is the union unless the query names its own graphs (FROM): pyoxigraph's
     union flag would otherwise override the FROM clauses, and answer another question (as the
     embedded store does, dutygraph.store.embedded)."""
-    result = store.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
+    names_dataset = check_query(sparql).names_dataset
+    result = store.query(sparql, use_default_graph_as_union=not names_dataset)
     if isinstance(result, ox.QueryBoolean):
         return int(bool(result))
     if isinstance(result, ox.QuerySolutions):

@@ -1,10 +1,11 @@
-"""What the HTML pages show, read from the store with small SPARQL queries.
+"""What the HTML pages show, read from the store with the page queries in queries/pages/.
 
 The named-query catalogue answers the questions policy officers ask (who is accountable,
 reporting lines...); this module gathers the rest a page needs around them: labels, an
 entity's links in and out, an authority's bodies and posts, the graph of who answers to whom.
-Everything goes through Store.select, so every store kind (embedded, memory, remote) serves
-the same pages.
+Its SPARQL lives in .rq files with headers (queries.internal runs them, bound with VALUES),
+so every store kind (embedded, memory, remote) serves the same pages and no request value is
+ever written into a query's text.
 """
 
 from __future__ import annotations
@@ -18,14 +19,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..namespaces import (
-    BASE,
-    PREFIXES,
-    authority_iri,
-    authority_slug,
-    bind_prefixes,
-    sparql_prefixes,
-)
+from ..namespaces import BASE, PREFIXES, authority_iri, authority_slug, bind_prefixes
+from ..queries.internal import page_ask, page_construct, page_select
 from ..store import Store
 
 # Characters an IRI may not contain (RFC 3987 / SPARQL IRIREF), checked before any IRI from
@@ -51,11 +46,16 @@ _RELATION_WORDS = {
 }
 
 
-def iri_ref(iri: str, parameter: str = "iri") -> str:
-    """The IRI as a SPARQL IRIREF, or InputError naming the parameter if it cannot be one."""
+def checked_iri(iri: str, parameter: str = "iri") -> URIRef:
+    """The IRI a request gave, or InputError naming the parameter if it cannot be one."""
     if not iri or _BAD_IRI.search(iri) or ":" not in iri:
         raise InputError(f"not an IRI: '{iri[:200]}'", parameter=parameter)
-    return f"<{iri}>"
+    return URIRef(iri)
+
+
+def iri_ref(iri: str, parameter: str = "iri") -> str:
+    """The IRI as a SPARQL IRIREF, or InputError naming the parameter if it cannot be one."""
+    return f"<{checked_iri(iri, parameter)}>"
 
 
 def curie(iri: str) -> str:
@@ -100,15 +100,7 @@ def labels(store: Store, iris: Iterable[Node]) -> dict[str, str]:
     found: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
     order = {p: n for n, p in enumerate(_LABEL_PREDICATES)}
     for start in range(0, len(wanted), 200):
-        chunk = wanted[start:start + 200]
-        values = " ".join(f"<{i}>" for i in chunk)
-        # One branch per label predicate, each with its predicate fixed: rdflib evaluates a
-        # branch on its own before joining, and `?x ?p ?l` would scan every triple.
-        branches = " UNION ".join(f"{{ ?x {p} ?l BIND({p} AS ?p) }}" for p in _LABEL_PREDICATES)
-        rows = store.select(
-            sparql_prefixes()
-            + f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} {branches} }}"
-        )
+        rows = page_select(store, "labels", x=[URIRef(i) for i in wanted[start:start + 200]])
         for row in rows:
             lit = row.get("l")
             if isinstance(lit, Literal):
@@ -149,7 +141,7 @@ def term(node: Node, names: dict[str, str]) -> Term:
 
 def authorities(store: Store) -> list[Term]:
     """Every local authority in the store, by label."""
-    rows = store.select(sparql_prefixes() + "SELECT DISTINCT ?a WHERE { ?a a dg:LocalAuthority }")
+    rows = page_select(store, "authorities")
     iris = [r["a"] for r in rows if isinstance(r.get("a"), URIRef)]
     names = labels(store, iris)
     return sorted((term(i, names) for i in iris), key=lambda t: t.label)
@@ -170,33 +162,18 @@ class FunctionItem:
 
 def functions(store: Store) -> list[FunctionItem]:
     """Every dg:Function with its bearer, provision and modality, in IRI order (reg 5, 6...)."""
-    rows = store.select(sparql_prefixes() + """
-SELECT ?f (SAMPLE(?b) AS ?bearer) (SAMPLE(?p) AS ?provision) (SAMPLE(?ph) AS ?phrase)
-       (SAMPLE(?from) AS ?validFrom) (SAMPLE(?through) AS ?validThrough) (SAMPLE(?up) AS ?broader)
-WHERE {
-  ?f a dg:Function .
-  OPTIONAL { ?f dg:bearer ?b }
-  OPTIONAL { ?f dg:imposedBy ?p }
-  OPTIONAL { ?f dg:modality ?m . ?m dg:phrase ?ph }
-  OPTIONAL { ?f dg:validFrom ?from }
-  OPTIONAL { ?f dg:validThrough ?through }
-  OPTIONAL { ?f skos:broader ?up }
-} GROUP BY ?f""")
+    rows = page_select(store, "functions")
     iris: list[Node] = []
     for r in rows:
         iris += [r[k] for k in ("f", "bearer", "provision") if k in r]
     names = labels(store, iris)
-
-    def s(row: dict[str, Node], key: str) -> str | None:
-        return str(row[key]) if key in row else None
-
     items = [FunctionItem(
         iri=str(r["f"]), label=names.get(str(r["f"]), fallback_label(str(r["f"]))),
         bearer=names.get(str(r["bearer"])) if "bearer" in r else None,
-        provision=s(r, "provision"),
+        provision=_text(r, "provision"),
         provision_label=names.get(str(r["provision"])) if "provision" in r else None,
-        modality=s(r, "phrase"), valid_from=s(r, "validFrom"), valid_through=s(r, "validThrough"),
-        broader=s(r, "broader"),
+        modality=_text(r, "phrase"), valid_from=_text(r, "validFrom"),
+        valid_through=_text(r, "validThrough"), broader=_text(r, "broader"),
     ) for r in rows if isinstance(r.get("f"), URIRef)]
     return sorted(items, key=lambda i: _natural_key(i.iri))
 
@@ -208,10 +185,7 @@ def _natural_key(text: str) -> list[object]:
 
 def source_documents(store: Store) -> list[dict[str, str]]:
     """The seed documents in the store, for the footer."""
-    rows = store.select(sparql_prefixes() + """
-SELECT ?d (SAMPLE(?file) AS ?fileName) WHERE {
-  ?d a dg:SourceDocument . OPTIONAL { ?d dg:fileName ?file }
-} GROUP BY ?d""")
+    rows = page_select(store, "source-documents")
     names = labels(store, [r["d"] for r in rows if "d" in r])
     docs = [{"iri": str(r["d"]), "label": names.get(str(r["d"]), ""),
              "file": str(r["fileName"]) if "fileName" in r else ""} for r in rows if "d" in r]
@@ -303,11 +277,11 @@ def _expand(curie_text: str) -> str:
     return str(PREFIXES[prefix]) + local
 
 
-def entity(store: Store, iri: str, *, limit: int = 1000) -> Entity:
-    """Everything an entity page shows about one IRI."""
-    ref = iri_ref(iri)
-    out_rows = store.select(f"SELECT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT {limit}").rows
-    in_rows = store.select(f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {limit}").rows
+def entity(store: Store, iri: str) -> Entity:
+    """Everything an entity page shows about one IRI (its first 1,000 triples each way)."""
+    node = checked_iri(iri)
+    out_rows = page_select(store, "entity-outgoing", subject=node).rows
+    in_rows = page_select(store, "entity-incoming", object=node).rows
     nodes: list[Node] = [URIRef(iri)]
     for r in out_rows:
         nodes += [r["p"], r["o"]]
@@ -344,7 +318,7 @@ def entity(store: Store, iri: str, *, limit: int = 1000) -> Entity:
                       key=lambda pv: (pv[0].label, pv[1].label))
     incoming = sorted(((term(r["s"], names), term(r["p"], names)) for r in in_rows),
                       key=lambda sp: (sp[1].label, sp[0].label))
-    graph = store.construct(f"CONSTRUCT {{ {ref} ?p ?o }} WHERE {{ {ref} ?p ?o }}")
+    graph = page_construct(store, "entity-triples", subject=node)
     bind_prefixes(graph)
     turtle = graph.serialize(format="turtle") if len(graph) else ""
     return Entity(
@@ -365,123 +339,88 @@ def entity(store: Store, iri: str, *, limit: int = 1000) -> Entity:
 
 def modality_words(store: Store, modality_iri: str) -> str | None:
     """How a modality reads in a sentence ('must', 'must have regard to'), from dg:phrase."""
-    rows = store.select(sparql_prefixes()
-                        + f"SELECT ?w WHERE {{ {iri_ref(modality_iri)} dg:phrase ?w }} LIMIT 1")
+    rows = page_select(store, "modality-phrase",
+                       modality=checked_iri(modality_iri, "modality"))
     return str(rows.rows[0]["w"]) if rows.rows else None
 
 
-_STATEMENT_COLUMNS = """
-  OPTIONAL { ?st dg:modality ?m . OPTIONAL { ?m dg:phrase ?phrase } }
-  OPTIONAL { ?st dg:imposedBy ?prov }
-  OPTIONAL { ?st dg:basis ?basis }
-  OPTIONAL { ?st dg:bearer ?bearer }
-  OPTIONAL { ?st dg:validFrom ?from }
-  OPTIONAL { ?st dg:validThrough ?through }
-  OPTIONAL { ?st dg:requirement ?req }
-"""
-_STATEMENT_SELECT = """SELECT ?st (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
-  (SAMPLE(?phrase) AS ?phr) (SAMPLE(COALESCE(?prov, ?basis)) AS ?provision)
-  (SAMPLE(?bearer) AS ?bear) (SAMPLE(?from) AS ?vf) (SAMPLE(?through) AS ?vt)
-  (SAMPLE(?req) AS ?requirement)"""
+def _text(row: dict[str, Node], key: str) -> str | None:
+    return str(row[key]) if key in row else None
 
 
-def _statements(store: Store, where: str) -> list[Statement]:
-    rows = store.select(sparql_prefixes() + _STATEMENT_SELECT + " WHERE { " + where
-                        + " ?st a ?t . FILTER(?t IN (dg:Duty, dg:Function, dg:Link, "
-                          "dg:BoardPartnerList, skos:Concept))"
-                        + _STATEMENT_COLUMNS + "} GROUP BY ?st")
-    nodes: list[Node] = []
-    for r in rows:
-        nodes += [r[k] for k in ("st", "provision", "bear") if k in r]
+@dataclass
+class _Read:
+    """A page query's rows, the labels of the IRIs they name and the legislation.gov.uk page
+    of each row's provision: what a list of duties or links needs to show its rows."""
+
+    rows: list[dict[str, Node]]
+    names: dict[str, str]
+    pages: dict[str, str]
+
+    def provision(self, row: dict[str, Node]) -> tuple[Term | None, str | None]:
+        prov = row.get("provision")
+        return (None, None) if prov is None else (term(prov, self.names),
+                                                  self.pages.get(str(prov)))
+
+
+def _read(store: Store, query: str, columns: tuple[str, ...], **values: URIRef) -> _Read:
+    """Run a page query; label the IRIs in `columns` and in a "types" list column."""
+    rows = page_select(store, query, **values).rows
+    nodes: list[Node] = [r[k] for r in rows for k in columns if k in r]
     nodes += [URIRef(t) for r in rows for t in str(r.get("types", "")).split()]
-    names = labels(store, nodes)
-    pages = legislation_pages(store, [r["provision"] for r in rows if "provision" in r])
-    out = []
-    for r in rows:
-        prov = r.get("provision")
+    return _Read(rows, labels(store, nodes),
+                 legislation_pages(store, [r["provision"] for r in rows if "provision" in r]))
+
+
+def _statements(store: Store, query: str, **values: URIRef) -> list[Statement]:
+    read = _read(store, query, ("st", "provision", "bear"), **values)
+    names, out = read.names, []
+    for r in read.rows:
+        provision, page = read.provision(r)
         out.append(Statement(
             iri=str(r["st"]), label=names.get(str(r["st"]), fallback_label(str(r["st"]))),
             kinds=sorted(names.get(t, fallback_label(t)) for t in str(r.get("types", "")).split()),
-            modality=str(r["phr"]) if "phr" in r else None,
-            provision=term(prov, names) if prov is not None else None,
-            legislation_page=pages.get(str(prov)) if prov is not None else None,
+            modality=_text(r, "phr"), provision=provision, legislation_page=page,
             bearer=term(r["bear"], names) if "bear" in r else None,
-            valid_from=str(r["vf"]) if "vf" in r else None,
-            valid_through=str(r["vt"]) if "vt" in r else None,
-            requirement=str(r["requirement"]) if "requirement" in r else None,
+            valid_from=_text(r, "vf"), valid_through=_text(r, "vt"),
+            requirement=_text(r, "requirement"),
         ))
     return sorted(out, key=lambda s: (s.valid_from or "", _natural_key(s.iri)))
 
 
 def statements_imposed_by(store: Store, iri: str) -> list[Statement]:
     """Duties, functions and links this provision (or any provision within it) imposes."""
-    ref = iri_ref(iri)
-    return _statements(store, f"""
-  ?p eli:is_part_of* {ref} .
-  {{ ?st dg:imposedBy ?p }} UNION {{ ?st dg:basis ?p }} UNION {{ ?st dg:listedBy ?p }}""")
+    return _statements(store, "statements-imposed-by", provision=checked_iri(iri))
 
 
 def statements_carried_by(store: Store, iri: str) -> list[Statement]:
     """Duties and functions whose bearer is this role or kind of body, or the role a local
     post holds, or the kind a local body is."""
-    ref = iri_ref(iri)
-    return _statements(store, f"""
-  {{ ?st dg:bearer {ref} }}
-  UNION {{ {ref} org:role ?kind . ?st dg:bearer ?kind }}
-  UNION {{ {ref} a ?kind . ?kind rdfs:subClassOf* dg:Body . ?st dg:bearer ?kind }}""")
+    return _statements(store, "statements-carried-by", bearer=checked_iri(iri))
 
 
 def legislation_pages(store: Store, provisions: Iterable[Node]) -> dict[str, str]:
     """The legislation.gov.uk page of each provision that has one (dg:legislationPage)."""
-    iris = sorted({str(p) for p in provisions if isinstance(p, URIRef)})
+    iris = sorted({str(p) for p in provisions if isinstance(p, URIRef) and not _BAD_IRI.search(p)})
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in iris if not _BAD_IRI.search(i))
-    rows = store.select(sparql_prefixes()
-                        + f"SELECT ?p ?page WHERE {{ VALUES ?p {{ {values} }} "
-                          "?p dg:legislationPage ?page }")
+    rows = page_select(store, "legislation-pages", p=[URIRef(i) for i in iris])
     return {str(r["p"]): str(r["page"]) for r in rows}
 
 
-_LINK_QUERY = """
-SELECT ?link ?s ?rel ?o (SAMPLE(?phrase) AS ?phr) (SAMPLE(COALESCE(?prov, ?basis)) AS ?provision)
-       (SAMPLE(?src) AS ?source) (GROUP_CONCAT(DISTINCT ?loc; separator="|") AS ?locators)
-       (SAMPLE(?from) AS ?vf) (SAMPLE(?through) AS ?vt)
-WHERE {
-  %s
-  ?link a dg:Link ; dg:subject ?s ; dg:relation ?rel ; dg:object ?o .
-  OPTIONAL { ?link dg:modality ?m . OPTIONAL { ?m dg:phrase ?phrase } }
-  OPTIONAL { ?link dg:imposedBy ?prov }
-  OPTIONAL { ?link dg:basis ?basis }
-  OPTIONAL { ?link prov:wasDerivedFrom ?src }
-  OPTIONAL { ?link dg:locator ?loc0 }
-  BIND(COALESCE(?loc0, "") AS ?loc)  # rdflib cannot GROUP_CONCAT an unbound variable
-  OPTIONAL { ?link dg:validFrom ?from }
-  OPTIONAL { ?link dg:validThrough ?through }
-} GROUP BY ?link ?s ?rel ?o"""
-
-
-def _links(store: Store, where: str) -> list[LinkRow]:
-    rows = store.select(sparql_prefixes() + (_LINK_QUERY % where))
-    nodes: list[Node] = []
-    for r in rows:
-        nodes += [r[k] for k in ("s", "rel", "o", "provision", "source") if k in r]
-    names = labels(store, nodes)
-    pages = legislation_pages(store, [r["provision"] for r in rows if "provision" in r])
-    out = []
-    for r in rows:
-        prov = r.get("provision")
+def _links(store: Store, query: str, **values: URIRef) -> list[LinkRow]:
+    read = _read(store, query, ("s", "rel", "o", "provision", "source"), **values)
+    names, out = read.names, []
+    for r in read.rows:
+        provision, page = read.provision(r)
         out.append(LinkRow(
             iri=str(r["link"]), subject=term(r["s"], names),
             relation=relation_words(str(r["rel"]), names),
             object=term(r["o"], names),
-            modality=str(r["phr"]) if "phr" in r else None,
-            provision=term(prov, names) if prov is not None else None,
-            legislation_page=pages.get(str(prov)) if prov is not None else None,
+            modality=_text(r, "phr"), provision=provision, legislation_page=page,
             source=term(r["source"], names) if "source" in r else None,
             locators=sorted(x for x in str(r.get("locators", "")).split("|") if x),
-            valid_from=str(r["vf"]) if "vf" in r else None,
-            valid_through=str(r["vt"]) if "vt" in r else None,
+            valid_from=_text(r, "vf"), valid_through=_text(r, "vt"),
         ))
     return sorted(out, key=lambda link: (link.subject.label, link.relation, link.object.label))
 
@@ -495,8 +434,7 @@ def relation_words(relation_iri: str, names: dict[str, str] | None = None) -> st
 
 def links_of(store: Store, iri: str) -> list[LinkRow]:
     """Links in which this IRI is the subject or the object, or which it imposes."""
-    ref = iri_ref(iri)
-    return _links(store, f"{{ ?link dg:subject {ref} }} UNION {{ ?link dg:object {ref} }}")
+    return _links(store, "entity-links", entity=checked_iri(iri))
 
 
 # ------------------------------------------------------------------------------------------
@@ -537,37 +475,17 @@ def authority_from_slug(store: Store, slug: str) -> URIRef | None:
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", slug):
         return None
     iri = authority_iri(slug)
-    ok = store.ask(sparql_prefixes() + f"ASK {{ <{iri}> a dg:LocalAuthority }}")
+    ok = page_ask(store, "authority-exists", authority=iri)
     return iri if ok else None
 
 
 def authority(store: Store, iri: URIRef) -> Authority:
     """An authority's bodies, posts and their holders, Board members and local links."""
-    ref = iri_ref(str(iri))
-    body_rows = store.select(sparql_prefixes() + f"""
-SELECT DISTINCT ?b ?type WHERE {{
-  {{ ?b dg:authority {ref} }} UNION {{ BIND({ref} AS ?b) }}
-  ?b a ?type . ?type rdfs:subClassOf* dg:Body .
-}}""").rows
-    post_rows = store.select(sparql_prefixes() + f"""
-SELECT ?post ?role ?body ?holder ?indep WHERE {{
-  ?post a org:Post ; dg:authority {ref} .
-  OPTIONAL {{ ?post org:role ?role }}
-  OPTIONAL {{ ?post org:postIn ?body }}
-  OPTIONAL {{ ?post dg:independent ?indep }}
-  OPTIONAL {{ ?appt dg:post ?post ; org:member ?holder }}
-}}""").rows
-    member_rows = store.select(sparql_prefixes() + f"""
-SELECT ?m ?body ?member ?role ?rep ?kind WHERE {{
-  ?m a org:Membership ; org:organization ?body .
-  {{ ?m dg:authority {ref} }} UNION {{ ?body dg:authority {ref} }}
-  OPTIONAL {{ ?m org:member ?member }}
-  OPTIONAL {{ ?m org:role ?role }}
-  OPTIONAL {{ ?m dg:represents ?rep }}
-  OPTIONAL {{ ?m dg:representsKind ?kind }}
-}}""").rows
-    tier_rows = store.select(sparql_prefixes()
-                             + f"SELECT ?t WHERE {{ {ref} dg:tier ?t }} LIMIT 1").rows
+    iri = checked_iri(str(iri), "authority")
+    body_rows = page_select(store, "authority-bodies", authority=iri).rows
+    post_rows = page_select(store, "authority-posts", authority=iri).rows
+    member_rows = page_select(store, "authority-members", authority=iri).rows
+    tier_rows = page_select(store, "authority-tier", authority=iri).rows
     nodes: list[Node] = [iri]
     for rows in (body_rows, post_rows, member_rows):
         for r in rows:
@@ -613,7 +531,7 @@ SELECT ?m ?body ?member ?role ?rep ?kind WHERE {{
         bodies=body_list,
         posts=sorted(posts.values(), key=lambda p: p.post.label),
         members=sorted(members.values(), key=lambda m: (m.body.label, m.member.label)),
-        links=_links(store, f"?link dg:authority {ref} ."),
+        links=_links(store, "authority-links", authority=iri),
     )
 
 
@@ -667,9 +585,7 @@ def _node_kinds(store: Store, iris: list[URIRef]) -> dict[str, str]:
     wanted = sorted({str(i) for i in iris if not _BAD_IRI.search(str(i))})
     if not wanted:
         return {}
-    values = " ".join(f"<{i}>" for i in wanted)
-    rows = store.select(sparql_prefixes() + f"""
-SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}""")
+    rows = page_select(store, "node-types", x=[URIRef(i) for i in wanted])
     order = {"post": 0, "body": 1, "report": 2, "person": 3}
     kinds: dict[str, str] = {}
     body_classes = {str(c) for c in _body_classes(store)}
@@ -685,8 +601,7 @@ SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}""")
 
 
 def _body_classes(store: Store) -> list[URIRef]:
-    rows = store.select(sparql_prefixes()
-                        + "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* dg:Body }")
+    rows = page_select(store, "body-classes")
     return [r["c"] for r in rows if isinstance(r.get("c"), URIRef)]  # type: ignore[misc]
 
 
@@ -694,23 +609,23 @@ def _body_classes(store: Store) -> list[URIRef]:
 # Kinds of thing, for named-query parameters
 # ------------------------------------------------------------------------------------------
 
-def _kind_patterns(kinds: Iterable[str], kind_classes: Iterable[str]) -> list[str]:
-    """SPARQL patterns binding ?x to instances of `kinds` (or of their subclasses), and to
-    the subclasses of `kind_classes` (kinds of body used as individuals, such as dg:LSCB)."""
-    patterns = [f"{{ ?x a/rdfs:subClassOf* {iri_ref(k, 'kinds')} }}" for k in kinds]
-    patterns += [f"{{ ?x rdfs:subClassOf+ {iri_ref(k, 'kinds')} }}" for k in kind_classes]
-    return patterns
+def _kinds(kinds: Iterable[str], kind_classes: Iterable[str]) -> list[tuple[str, list[URIRef]]]:
+    """The page queries that find things of these kinds, each with its classes: instances of
+    `kinds` (or of their subclasses), and the subclasses of `kind_classes` (kinds of body used
+    as individuals, such as dg:LSCB)."""
+    pairs = [("instances-of-kinds", [checked_iri(k, "kinds") for k in kinds]),
+             ("subclasses-of", [checked_iri(k, "kinds") for k in kind_classes])]
+    return [(query, classes) for query, classes in pairs if classes]
 
 
 def instances_of(store: Store, kinds: Iterable[str], kind_classes: Iterable[str] = (),
                  *, limit: int = 500) -> list[Term]:
     """Things of the given kinds, by label: the choices of a query parameter."""
-    patterns = _kind_patterns(kinds, kind_classes)
-    if not patterns:
-        return []
-    rows = store.select(sparql_prefixes() + "SELECT DISTINCT ?x WHERE { "
-                        + " UNION ".join(patterns) + f" FILTER(isIRI(?x)) }} LIMIT {limit}")
-    iris = [r["x"] for r in rows if isinstance(r.get("x"), URIRef)]
+    found: set[URIRef] = set()
+    for query, classes in _kinds(kinds, kind_classes):
+        found.update(r["x"] for r in page_select(store, query, kind=classes)  # type: ignore[misc]
+                     if isinstance(r.get("x"), URIRef))
+    iris = sorted(found)[:limit]
     names = labels(store, iris)
     return sorted((term(i, names) for i in iris), key=lambda t: (t.label.casefold(), t.value))
 
@@ -718,18 +633,15 @@ def instances_of(store: Store, kinds: Iterable[str], kind_classes: Iterable[str]
 def is_of_kind(store: Store, iri: str, kinds: Iterable[str],
                kind_classes: Iterable[str] = ()) -> bool:
     """Whether an IRI is one of the things a query parameter takes."""
-    patterns = _kind_patterns(kinds, kind_classes)
-    if not patterns:
-        return False
-    return store.ask(sparql_prefixes() + f"ASK {{ VALUES ?x {{ {iri_ref(iri)} }} "
-                     + " UNION ".join(patterns) + " }")
+    node = checked_iri(iri)
+    return any(page_select(store, query, kind=classes, x=node).rows
+               for query, classes in _kinds(kinds, kind_classes))
 
 
 def authority_dates(store: Store) -> list[tuple[Term, str]]:
     """Each authority with the latest date its documents describe (dg:asAt): useful days
     to audit or answer for."""
-    rows = store.select(sparql_prefixes() + """
-SELECT ?a (MAX(STR(?d)) AS ?day) WHERE { ?a a dg:LocalAuthority ; dg:asAt ?d } GROUP BY ?a""")
+    rows = page_select(store, "authority-dates")
     names = labels(store, [r["a"] for r in rows if "a" in r])
     out = [(term(r["a"], names), str(r["day"])) for r in rows if "a" in r and "day" in r]
     return sorted(out, key=lambda td: td[0].label)

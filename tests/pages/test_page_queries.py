@@ -1,0 +1,73 @@
+"""The pages' own queries (queries/pages/): one .rq file each, with the standard header, bound
+with VALUES like the public questions, answering on every store kind; and no SPARQL text left
+in the web layer's Python (issue 17: one query catalogue)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from dutygraph import paths
+from dutygraph.queries import catalogue
+from dutygraph.queries.internal import FOLDER, page_query, page_text
+from dutygraph.store import Store
+
+PAGE_QUERIES = sorted(p.stem for p in (paths.queries_dir() / FOLDER).glob("*.rq"))
+WEB = Path(__file__).resolve().parents[2] / "src" / "dutygraph" / "web"
+# A query's text in Python: a query form keyword followed by a variable, a star or a brace.
+SPARQL_TEXT = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\s+(DISTINCT\s+)?[?*{(]")
+
+
+def _examples(name: str) -> dict[str, URIRef]:
+    return {p.name: URIRef(p.example) for p in page_query(name).params if p.required}
+
+
+@pytest.mark.parametrize("name", PAGE_QUERIES)
+def test_each_page_query_has_a_header_naming_its_file_and_documenting_its_parameters(
+        name: str) -> None:
+    query = page_query(name)
+    assert query.name == name and query.summary and query.description and query.example
+    for param in query.params:
+        assert re.search(rf"\?{param.name}\b", query.sparql.split("\nPREFIX", 1)[-1]), (
+            f"{name}: parameter {param.name} is not a variable of the query")
+
+
+@pytest.mark.parametrize("name", PAGE_QUERIES)
+def test_each_page_query_answers_its_example_on_every_store_kind(
+        name: str, pages_store: Store) -> None:
+    text = page_text(name, _examples(name))
+    form = page_query(name).sparql.split("\nPREFIX", 1)[-1]
+    if re.search(r"^\s*ASK\b", form, re.M):
+        assert isinstance(pages_store.ask(text), bool)
+    elif re.search(r"^\s*CONSTRUCT\b", form, re.M):
+        assert len(pages_store.construct(text)) > 0
+    else:
+        assert pages_store.select(text).rows, f"{name} found nothing for its example"
+
+
+def test_several_values_of_a_parameter_become_rows_of_one_values_block() -> None:
+    a, b = URIRef("https://example.org/a"), URIRef("https://example.org/b")
+    text = page_text("labels", {"x": [a, b]})
+    assert "VALUES (?x) { (<https://example.org/a>) (<https://example.org/b>) }" in text
+
+
+def test_a_parameter_the_query_does_not_declare_is_refused() -> None:
+    with pytest.raises(TypeError, match="no parameter"):
+        page_text("labels", {"y": URIRef("https://example.org/a")})
+
+
+def test_page_queries_stay_out_of_the_public_catalogue() -> None:
+    public = {q.name for q in catalogue()}
+    assert public.isdisjoint(PAGE_QUERIES) or not (public & set(PAGE_QUERIES)) - {
+        q.name for q in catalogue() if q.path.parent.name != FOLDER}
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in WEB.glob("pagedata.py")))
+def test_the_page_data_module_holds_no_sparql_text(module: str) -> None:
+    found = [f"{module}:{n}: {line.strip()}"
+             for n, line in enumerate((WEB / module).read_text(encoding="utf-8").splitlines(), 1)
+             if SPARQL_TEXT.search(line)]
+    assert found == []
