@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from ..errors import DutygraphError, InputError
 from ..namespaces import DG
+from ..queries.internal import page_ask, page_construct
 from . import get_store
 from .common import ID_PREFIX, check_size, local_path_for, text_error
 from .negotiation import GRAPH, choose, media_type
@@ -47,7 +48,7 @@ def _exists(iri: str) -> bool:
     if not _IRI_SAFE.match(iri):
         return False
     try:
-        return get_store().ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+        return page_ask(get_store(), "entity-known", iri=URIRef(iri))
     except InputError:  # not an IRI the engine accepts, so not one it holds
         return False
 
@@ -55,10 +56,7 @@ def _exists(iri: str) -> bool:
 def describe(iri: str) -> Graph:
     """What the store says about one IRI: its statements (following blank nodes one step)
     and the statements that point at it."""
-    return get_store().construct(
-        f"CONSTRUCT {{ <{iri}> ?p ?o . ?o ?bp ?bo . ?s ?ip <{iri}> }} WHERE {{ "
-        f"{{ <{iri}> ?p ?o OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }} }} "
-        f"UNION {{ ?s ?ip <{iri}> }} }}")
+    return page_construct(get_store(), "entity-description", iri=URIRef(iri))
 
 
 @bp.route("/id/<path:rest>", methods=["GET", "HEAD"])
