@@ -1,4 +1,4 @@
-"""`dutygraph serve` for real: gunicorn on a free loopback port over a store built by
+"""`dutygraph serve` for real: its front (waitress) on a free loopback port over a store built by
 `dutygraph build`, queried by SPARQLWrapper in every format it speaks."""
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def roles_expected(built_store: Path) -> list[str]:
     return [str(r["role"]) for r in store.select(ROLES)]
 
 
-def test_the_server_is_gunicorn_not_a_development_server(served: str) -> None:
+def test_the_server_is_a_production_front_not_a_development_server(served: str) -> None:
     with urllib.request.urlopen(f"{served}/sparql?query=ASK%7B%7D") as response:
-        assert response.headers["Server"].startswith("gunicorn")
+        assert response.headers["Server"].startswith("waitress")
 
 
 def test_sparqlwrapper_reads_json(served: str, built_store: Path) -> None:

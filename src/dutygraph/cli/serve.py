@@ -1,16 +1,13 @@
-"""dutygraph serve: the web view and SPARQL endpoint under gunicorn (a production WSGI server).
+"""dutygraph serve: the web view and SPARQL endpoint behind a production HTTP front.
 
-Workers are processes (gthread: each with --threads threads); every worker opens the store
-read-only after the fork (see dutygraph.web.wsgi). One worker by default: the queries run in
-the worker's query processes (three, QUERY_WORKERS), so on the two cores this runs on one core
-answers HTTP while the others compute. Measured at 1,530 councils with the bench's load
-generator against two workers of two query processes each: peak memory 187 MB PSS against
-299 MB, cached answers at one client ~1,800 against ~800 req/s (clients and server share the
-cores), but answers computed for eight clients at once 11 against 25 req/s. Give more
-(--workers) on more cores. Sixteen threads a worker, because a request thread mostly waits (on
-a query worker process, or a remote server) rather than computes: with four, 64 clients queue
-at gunicorn behind a few slow queries, while the work itself stays bounded by the query
-workers and the time limit.
+The front is waitress (dutygraph.web.front says why: it reads whole requests in one
+asynchronous loop, so slow clients hold no thread); `--server gunicorn` keeps gunicorn's
+threaded workers. Processes (--workers, default one) each open the store read-only after the
+fork (see dutygraph.web.wsgi); the queries run in each process's sandboxed query workers
+(three, QUERY_WORKERS), so on the two cores this runs on one core answers HTTP while the
+others compute. Sixteen threads a process, because a request thread mostly waits (on a query
+worker, or a remote server) rather than computes, while the work itself stays bounded by the
+query workers, the per-client limit and the time limit.
 """
 
 from __future__ import annotations
@@ -28,17 +25,20 @@ DEFAULT_THREADS = 16  # request threads per gunicorn worker (see above)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="serve the web view, API and SPARQL endpoint (gunicorn)")
+    p = sub.add_parser("serve", help="serve the web view, API and SPARQL endpoint")
     add_store_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
-                   help=f"worker processes (default {DEFAULT_WORKERS})")
+                   help=f"server processes (default {DEFAULT_WORKERS})")
+    p.add_argument("--server", choices=("waitress", "gunicorn"), default="waitress",
+                   help="the HTTP front (default waitress, which buffers slow clients)")
     p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
                    help=f"threads per worker (default {DEFAULT_THREADS})")
     p.add_argument("--query-timeout", type=float, default=None, metavar="SECONDS",
                    help="time limit of one query (default 10, or $DUTYGRAPH_QUERY_TIMEOUT)")
-    p.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    p.add_argument("--access-log", action="store_true",
+                   help="log every request to stderr (gunicorn only)")
     p.set_defaults(func=run)
 
 
@@ -78,14 +78,31 @@ def _sandbox_report(spec: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
-
     from ..web.wsgi import make_app
 
     spec = _check(args)
     config: dict[str, Any] = {}
     if args.query_timeout is not None:
         config["QUERY_TIMEOUT"] = args.query_timeout
+
+    def build() -> Any:
+        return make_app(spec, config, update=args.store_update, graphs=args.store_graphs)
+
+    print(f"dutygraph: serving {spec} at http://{args.host}:{args.port}/ "
+          f"({args.server}, {args.workers} processes x {args.threads} threads)",
+          file=sys.stderr)
+    print(f"dutygraph: {_sandbox_report(spec)}", file=sys.stderr)
+    if args.server == "waitress":
+        from ..web.front import serve
+
+        serve(build, args.host, args.port, workers=args.workers, threads=args.threads)
+        return 0
+    _gunicorn(args, build)
+    return 0
+
+
+def _gunicorn(args: argparse.Namespace, build: Any) -> None:
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -113,10 +130,6 @@ def run(args: argparse.Namespace) -> int:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return make_app(spec, config, update=args.store_update, graphs=args.store_graphs)
+            return build()
 
-    print(f"dutygraph: serving {spec} at http://{args.host}:{args.port}/ "
-          f"({args.workers} workers x {args.threads} threads)", file=sys.stderr)
-    print(f"dutygraph: {_sandbox_report(spec)}", file=sys.stderr)
     Server().run()
-    return 0

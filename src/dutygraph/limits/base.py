@@ -27,6 +27,7 @@ LIMITS_CONFIG: dict[str, Any] = {
     "TIMED_OUT_REFUSAL": 60.0,  # seconds a call that ran out of time is refused for
     "REFUSAL_PAUSE": 1.0,  # seconds before answering a call refused without running it
     "SANDBOX": True,  # workers enter their own network namespace and Landlock rules
+    "CLIENT_REQUESTS": 6,  # requests one client address may have in progress (0: no limit)
 }
 
 

@@ -32,6 +32,8 @@ The fast path stays short: an idle worker, the request pickled in, the result pi
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import logging
 import pickle
 import shutil
@@ -56,7 +58,9 @@ log = logging.getLogger(__name__)
 POLL = 0.05  # seconds between watchdog checks while a call runs
 BACKSTOP = 5.0  # a worker kills itself this long after its limit, if the app has not
 _HISTORY_SIZE = 4096
-HEAVY, TIMED_OUT, CRASHED = "heavy", "timed-out", "crashed"
+HEAVY, TIMED_OUT, CRASHED, CHEAP = "heavy", "timed-out", "crashed", "cheap"
+CHEAP_CPU = 0.05  # CPU seconds under which a finished call counts as cheap next time
+CHEAP_METHODS = frozenset({"graph_names", "triple_count"})  # store calls cheap by nature
 
 
 def _on_disk(store: Store) -> str | None:
@@ -125,6 +129,9 @@ class WorkerPool:
         self._fast = 0  # workers in the ordinary pool (idle or busy)
         self._slow = 0  # long queries running now
         self._inflight = 0  # calls running now
+        self._costly = 0  # ordinary workers held by calls not known to be cheap
+        self._waiting: list[tuple[int, int]] = []  # (cost, arrival) of calls waiting
+        self._tickets = itertools.count()
         self._generation = 0
         self._token = _snapshot(store) if self.location is None else None
         self._zygote = self._start_zygote(store)
@@ -188,34 +195,73 @@ class WorkerPool:
         worker.generation = self._generation
         return worker
 
-    def acquire(self, deadline: float) -> Worker:
+    def _can_take(self, cheap: bool) -> bool:
+        """Whether a worker is free for a call of this cost (with the lock held): calls not
+        known to be cheap leave the last ordinary worker to the cheap ones, so a trivial
+        query is answered while expensive ones queue."""
+        if not self._idle and self._fast >= self.max_fast:
+            return False
+        return cheap or self.max_fast < 2 or self._costly < self.max_fast - 1
+
+    def acquire(self, deadline: float, cheap: bool = False) -> Worker:
         """An ordinary worker: an idle one, a new one while under max_fast, or the first to
-        come free before the deadline (QueryRefused after it)."""
+        come free before the deadline (QueryRefused after it). Waiting calls are served by
+        cost, then by arrival: cheap ones first (admission by cost)."""
         with self._cond:
-            while True:
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.alive():
-                        return worker
-                    self._fast -= 1
-                    worker.kill()
-                    worker.release_pidfd()
-                if self._fast < self.max_fast:
-                    self._fast += 1
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise QueryRefused(
-                        f"all {self.max_fast} query workers of this server process stayed "
-                        "busy for as long as the time limit; try again shortly")
-                self._cond.wait(remaining)
+            ticket = (0 if cheap else 1, next(self._tickets))
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while True:
+                    if self._waiting[0] == ticket and self._can_take(cheap):
+                        worker = self._take_idle()
+                        if worker is not None:
+                            break
+                        if self._fast < self.max_fast:
+                            self._fast += 1
+                            worker = None
+                            break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise QueryRefused(
+                            f"all {self.max_fast} query workers of this server process stayed "
+                            "busy for as long as the time limit; try again shortly")
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._cond.notify_all()
+            if not cheap:
+                self._costly += 1
+        if worker is not None:
+            worker.costly = not cheap
+            return worker
         try:
-            return self._spawn()
+            worker = self._spawn()
         except BaseException:
             with self._cond:
                 self._fast -= 1
-                self._cond.notify()
+                if not cheap:
+                    self._costly -= 1
+                self._cond.notify_all()
             raise
+        worker.costly = not cheap
+        return worker
+
+    def _take_idle(self) -> Worker | None:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.alive():
+                return worker
+            self._fast -= 1
+            worker.kill()
+            worker.release_pidfd()
+        return None
+
+    def _done_costly(self, worker: Worker) -> None:
+        """The worker no longer holds a costly call's place (with the lock held)."""
+        if worker.costly:
+            worker.costly = False
+            self._costly -= 1
 
     def release(self, worker: Worker) -> None:
         """An ordinary worker back to the pool after a call that finished; retired instead
@@ -225,12 +271,13 @@ class WorkerPool:
         worn = (worker.calls >= self.max_calls
                 or worker.rss() - worker.base_rss > self.max_growth)
         with self._cond:
+            self._done_costly(worker)
             if worker.generation == self._generation and not worker.closed and not worn:
                 self._idle.append(worker)
-                self._cond.notify()
+                self._cond.notify_all()
                 return
             self._fast -= 1
-            self._cond.notify()
+            self._cond.notify_all()
         worker.kill()
         worker.release_pidfd()
 
@@ -240,8 +287,9 @@ class WorkerPool:
         worker.kill()
         if not worker.slow:
             with self._cond:
+                self._done_costly(worker)
                 self._fast -= 1
-                self._cond.notify()
+                self._cond.notify_all()
         gone = worker.wait_gone(wait) if wait > 0 else False
         worker.release_pidfd()
         return gone
@@ -256,8 +304,9 @@ class WorkerPool:
         """A worker whose call turned out long no longer counts against the ordinary pool."""
         worker.slow = True
         with self._cond:
+            self._done_costly(worker)
             self._fast -= 1
-            self._cond.notify()
+            self._cond.notify_all()
 
     def enter(self) -> None:
         with self._cond:
@@ -340,7 +389,7 @@ class ProcessExecutor:
         # The answer in transit may be bigger than when written out (pickle's overhead).
         self.max_bytes = 4 * int(max_bytes) + (1 << 20)
         self.ttl = {HEAVY: 10 * max(refusal, 60.0), TIMED_OUT: float(refusal),
-                    CRASHED: float(refusal)}
+                    CRASHED: float(refusal), CHEAP: 3600.0}
         self.store = store
         self.pool = pool_for(store, sandboxed=sandboxed)
         self.pool.configure(workers, max_slow, max_calls=max_calls,
@@ -393,11 +442,11 @@ class ProcessExecutor:
         pool = self.pool
         pool.refresh()
         seen = pool.history.get(key, self.ttl)
-        if seen is not None and seen[0] != HEAVY:
+        if seen is not None and seen[0] not in (HEAVY, CHEAP):
             time.sleep(self.pause)
             raise self._refused(*seen)
         call = _Call(key=key, deadline=deadline)
-        if seen is not None:  # known to be a long query: straight to the long-query lane
+        if seen is not None and seen[0] == HEAVY:  # a long query: to the long-query lane
             if not pool.take_slow_slot():
                 time.sleep(self.pause)
                 raise self._busy()
@@ -411,7 +460,9 @@ class ProcessExecutor:
             # Waiting for a free worker has its own allowance (as long as a runaway in every
             # worker could still hold it, and a second for its replacement); the call's limit
             # starts when it starts running.
-            worker = pool.acquire(deadline + 1.0)
+            cheap = (seen is not None and seen[0] == CHEAP) or (
+                op[0] == "store" and op[1] in CHEAP_METHODS)
+            worker = pool.acquire(deadline + 1.0, cheap=cheap)
             call.deadline = time.monotonic() + self.timeout
         pool.enter()
         try:
@@ -490,6 +541,8 @@ class ProcessExecutor:
             if not worker.closed:
                 pool.discard(worker)
             raise
+        if worker.cpu_seconds() - cpu0 < CHEAP_CPU:
+            pool.history.mark(call.key, CHEAP)
         if worker.slow:
             worker.kill()
             worker.release_pidfd()

@@ -289,6 +289,7 @@ class Worker:
     closed: bool = False
     base_rss: int = 0
     calls: int = 0  # calls answered (the pool retires a worker after its share)
+    costly: bool = False  # holding a call not known to be cheap (limits.process_executor)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:

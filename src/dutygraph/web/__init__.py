@@ -18,11 +18,12 @@ import importlib
 from typing import Any
 
 import rdflib.plugins.sparql
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DutygraphError
-from ..limits import LIMITS_CONFIG, LimitedStore, ResultCache, make_executor
+from ..limits import LIMITS_CONFIG, LimitedStore, QueryRefused, ResultCache, make_executor
+from ..limits.clients import ClientLimit
 from ..store import Store, open_store
 
 # rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
@@ -85,7 +86,10 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
                 continue
             raise
         app.register_blueprint(module.bp)
+    app.extensions["dutygraph.clients"] = ClientLimit(int(app.config["CLIENT_REQUESTS"]))
     app.add_url_rule("/health", "health", _health)
+    app.before_request(_admit_client)
+    app.teardown_request(_release_client)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DutygraphError, _error)
@@ -101,6 +105,34 @@ def get_store() -> LimitedStore:
     return LimitedStore(inner, current_app.extensions["dutygraph.executor"],
                         max_rows=int(current_app.config["MAX_ROWS"]),
                         cache=current_app.extensions.get("dutygraph.cache"), fresh=fresh)
+
+
+# Paths that read no store and cost nothing: never counted against a client's limit.
+_UNCOUNTED = ("/static/", "/health")
+
+
+def _admit_client() -> Response | None:
+    """Refuse at once (503) a request over its client's limit of requests in progress."""
+    if request.path.startswith(_UNCOUNTED):
+        return None
+    client = request.remote_addr or "unknown"
+    limit: ClientLimit = current_app.extensions["dutygraph.clients"]
+    if not limit.enter(client):
+        from .common import json_error, text_error
+
+        exc = QueryRefused(f"this address already has {limit.per_client} requests in "
+                           "progress (the limit of this service); wait for them to finish")
+        if request.path.startswith(API_PREFIX):
+            return json_error(exc)
+        return text_error(exc)
+    g.dutygraph_client = client
+    return None
+
+
+def _release_client(_exc: BaseException | None) -> None:
+    client = g.pop("dutygraph_client", None)
+    if client is not None:
+        current_app.extensions["dutygraph.clients"].leave(client)
 
 
 def _health() -> Response:
