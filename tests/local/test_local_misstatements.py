@@ -78,3 +78,19 @@ def test_a_section_finds_a_misstatement_contradicted_by_one_of_its_subsections(
 
 def test_a_provision_no_misstatement_touches_finds_none(memory_store: Store) -> None:
     assert _rows(memory_store, {"provision": f"{LEG}ukpga/2004/31/section/16"}) == []
+
+
+def test_an_instrument_finds_a_misstatement_contradicted_by_a_regulation_two_levels_down(
+        memory_store: Store) -> None:
+    rows = _rows(memory_store, {"provision": f"{LEG}uksi/2006/90"})
+    assert [r["locators"] for r in rows] == ["CSED 13001 Appendix 1, heading"]
+
+
+def test_no_recorded_provision_is_deeper_than_the_query_follows(memory_store: Store) -> None:
+    # misstatements follows eli:is_part_of at most five steps up (Virtuoso cannot take a *
+    # path here); a deeper provision would silently drop out of its answers.
+    deep = memory_store.select("""
+        PREFIX eli: <http://data.europa.eu/eli/ontology#>
+        SELECT ?p WHERE { ?p eli:is_part_of/eli:is_part_of/eli:is_part_of/eli:is_part_of/
+                             eli:is_part_of/eli:is_part_of ?top }""")
+    assert len(deep) == 0
