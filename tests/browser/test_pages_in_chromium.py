@@ -114,7 +114,9 @@ def test_uploading_a_failing_arrangement_shows_its_findings(
     assert "Does not conform" in verdict.text
     findings = browser.find_elements(By.CSS_SELECTOR, "li.finding")
     assert findings
-    assert any("Breach of a legal duty" in f.text for f in findings)
+    assert any("Legal duty (must)" in f.text for f in findings)
+    assert all(f.get_attribute("data-outcome") in ("not met", "not evidenced", "superseded")
+               for f in findings)
     assert browser.find_elements(By.CSS_SELECTOR, ".finding-group a.legislation-link")
     screenshot("validate-failing-arrangement")
     assert console_problems(browser) == []

@@ -11,6 +11,9 @@ Each case folder holds data.ttl (one authority's arrangements) and expected.yaml
         value: "pk:nhs-commissioning-board"    # the result's sh:value
         provision: "http://www.legislation.gov.uk/id/ukpga/2004/31/section/13/3/da"
         message: "text the message contains"
+        outcome: not met                       # not met | not evidenced | superseded
+        edition: "WT 2015"                     # a guidance edition the finding names
+        evidence: "para 4.2"                   # text one of its evidence lines contains
     must_not_include:            # optional: each entry matches no finding
       - shape: lscb-superseded
 
@@ -44,7 +47,8 @@ PREFIXES = {
     "leg": "http://www.legislation.gov.uk/id/",
     "shape": SHAPE_NS,
 }
-KEYS = {"shape", "severity", "focus", "value", "provision", "message"}
+KEYS = {"shape", "severity", "focus", "value", "provision", "message", "outcome", "edition",
+        "evidence"}
 
 
 def expand(value: str) -> str:
@@ -110,6 +114,12 @@ def matches(entry: dict[str, str], f: Finding) -> bool:
         return False
     if "provision" in entry and expand(entry["provision"]) not in f.provisions:
         return False
+    if "outcome" in entry and f.outcome != entry["outcome"]:
+        return False
+    if "edition" in entry and entry["edition"] not in f.editions:
+        return False
+    if "evidence" in entry and not any(entry["evidence"] in e.line() for e in f.evidence):
+        return False
     return not ("message" in entry and entry["message"] not in f.message)
 
 
@@ -119,7 +129,8 @@ def problems(case: Case, findings: list[Finding]) -> list[str]:
 
     def show(f: Finding) -> str:
         shape = f.shape.rsplit("/", 1)[-1]
-        return f"{f.severity} {shape} on {f.focus} (value {f.value}): {f.message}"
+        return (f"{f.outcome} | {f.severity} {shape} on {f.focus} (value {f.value}; editions "
+                f"{list(f.editions)}; evidence {[e.line() for e in f.evidence]}): {f.message}")
 
     if case.exact is not None:
         for f in findings:

@@ -58,7 +58,7 @@ REMOVALS = [
     (T + "ev-6-a", "lscb-reg6-functions", REG + "6/1/a", "fn:reg6-1-a"),
     (T + "ev-6-b", "lscb-reg6-functions", REG + "6/1/b", "fn:reg6-1-b"),
     (T + "annual-report", "annual-report-recorded", CA + "14A", None),
-    ((T + "annual-report", "dg:periodEnd"), "annual-report-current", CA + "14A", None),
+    ((T + "annual-report", "dg:publishedOn"), "annual-report-current", CA + "14A", None),
     (T + "to-ce", RECIPIENTS, WT + "annual-report-recipients", "role:chief-executive"),
     (T + "to-leader", RECIPIENTS, WT + "annual-report-recipients", "role:leader"),
     (T + "to-pcc", RECIPIENTS, WT + "annual-report-recipients",

@@ -31,13 +31,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--fail-on", dest="fail_on", metavar="|".join(FAIL_ON),
                    help="exit 1 when a finding has this outcome (not-met, not-evidenced) or "
                         "is at least this severe (violation, warning, info); default: never")
+    p.add_argument("--sample", type=int, metavar="N",
+                   help="instead of the matrix: draw N assessments of the shipped data (each "
+                        "authority on the days its documents describe) into a hand-checkable "
+                        "Markdown table")
+    p.add_argument("--seed", type=int, default=7, help="the sample's random seed (default: 7)")
+    p.add_argument("--sample-out", dest="sample_out", metavar="FILE",
+                   help="write the sample table here (default: stdout)")
     add_store_options(p)
     p.set_defaults(func=run)
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    from ..validation.sample import sample_markdown
+
+    if args.sample <= 0:
+        raise InputError("give a positive number of rows", parameter="sample")
+    text = sample_markdown(args.sample, args.seed)
+    if args.sample_out:
+        write_atomically(args.sample_out, text)
+        print(f"audit sample of {args.sample} (seed {args.seed}) written to {args.sample_out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     from ..validation.audit import audit_store
 
+    if args.sample is not None:
+        return run_sample(args)
     as_of = parse_date(args.as_of, "as-of")
     fail_on = (check_choice(args.fail_on.strip().lower().replace("_", "-"), FAIL_ON, "fail-on")
                if args.fail_on else None)

@@ -98,12 +98,14 @@ def authorities_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
 
 
 def value_provisions(view: DataView, values: Iterable[Node]) -> dict[str, set[str]]:
-    """Provisions the framework gives a result's value (a statement's or a partner kind's)."""
+    """Provisions the framework gives a result's value (a statement's or a partner kind's, or
+    those of the kind a dg:Absence says is missing)."""
     vals = _values(values)
     out: dict[str, set[str]] = defaultdict(set)
     if vals:
+        # A statement of absence cites what the absent kind's provision imposes or lists.
         rows = view.select(f"SELECT ?v ?p WHERE {{ VALUES ?v {{ {vals} }} "
-                           f"?v <{DG.imposedBy}>|<{DG.listedBy}> ?p }}")
+                           f"?v <{DG.absentKind}>?/(<{DG.imposedBy}>|<{DG.listedBy}>) ?p }}")
         for r in rows:
             out[str(r["v"])].add(str(r["p"]))
     return out
@@ -166,7 +168,8 @@ def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_
             shape_label=spec.label,
             authority_label=label(authority) if authority else "",
             provision_labels=tuple(label(p) for p in provs),
-            group=tuple(sorted(label(str(p)) for p in spec.provisions)),
+            group=tuple(sorted(label(str(p)) for p in spec.provisions
+                               if str(p) in provisions_of[r])),
             rank=rank[r.shape],
         ))
     findings.sort(key=Finding.sort_key)

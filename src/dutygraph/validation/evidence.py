@@ -30,8 +30,11 @@ _SOURCE_PREFIX = "https://w3id.org/dutygraph/id/source/"
 
 
 def _iris(nodes: Iterable[object]) -> str:
+    """IRIs (URIRef or str) as a VALUES list; blank nodes and literals are left out."""
     return " ".join(f"<{n}>" for n in sorted({str(n) for n in nodes
-                                               if isinstance(n, URIRef)}))
+                                               if isinstance(n, URIRef)
+                                               or (isinstance(n, str) and "://" in n
+                                                   and not isinstance(n, Literal))}))
 
 
 def _date(node: Node | None) -> dt.date | None:

@@ -62,7 +62,8 @@ class Evidence:
 
     def line(self) -> str:
         where = "; ".join(x for x in (self.source_label or self.source, self.locator) if x)
-        return f"{self.label} ({where or 'no source recorded'})"
+        label = self.label.replace("https://w3id.org/dutygraph/id/", "")
+        return f"{label} ({where or 'no source recorded'})"
 
 
 @dataclass(frozen=True)
