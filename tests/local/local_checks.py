@@ -7,6 +7,7 @@ each check finds what it is meant to find: a provenance test that cannot fail pr
 from __future__ import annotations
 
 import re
+from typing import Any
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -29,7 +30,7 @@ def ask(graph: Graph, query: str) -> bool:
     return bool(graph.query(query, initNs=NS).askAnswer)
 
 
-def select(graph: Graph, query: str) -> list[tuple]:
+def select(graph: Graph, query: str) -> list[tuple[Any, ...]]:
     """Run a SPARQL SELECT with the project's prefixes bound; rows as tuples."""
     return [tuple(row) for row in graph.query(query, initNs=NS) if isinstance(row, ResultRow)]
 
