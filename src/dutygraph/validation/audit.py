@@ -76,7 +76,7 @@ class AuditMatrix:
                                   for p in shape.provisions)
                 w.writerow([self.as_of.isoformat(), iri, label, str(shape.iri), shape.label,
                             shape.severity_name, provs, c.status, len(c.findings),
-                            " | ".join(f.message for f in c.findings)])
+                            " | ".join(f"{f.outcome}: {f.message}" for f in c.findings)])
         return buf.getvalue()
 
     def to_html(self) -> str:
@@ -91,7 +91,7 @@ class AuditMatrix:
             cells = []
             for s in self.requirements:
                 c = self.cell(iri, s)
-                tip = "\n".join(f.message for f in c.findings) or c.status
+                tip = "\n".join(f"{f.outcome}: {f.message}" for f in c.findings) or c.status
                 cls = c.status.replace(" ", "-")
                 count = f" ({len(c.findings)})" if len(c.findings) > 1 else ""
                 cells.append(f'<td class="{cls}" title="{esc(tip)}">{esc(c.status)}{count}</td>')
