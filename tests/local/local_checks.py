@@ -7,8 +7,8 @@ each check finds what it is meant to find: a provenance test that cannot fail pr
 from __future__ import annotations
 
 import re
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV
