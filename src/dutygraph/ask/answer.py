@@ -50,7 +50,7 @@ def plan(reading: Reading) -> Plan:
         params = {"subject": subject, "as_of": day}
     elif k.name in ("reports-to", "chair"):
         params = {"subject": subject, "authority": authority, "as_of": day}
-    elif k.name == "board-partners":
+    elif k.name in ("board-partners", "partners"):
         params = {"authority": authority, "as_of": day}
     elif k.name == "report-recipients" and authority:
         params = {"authority": authority}

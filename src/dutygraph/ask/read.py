@@ -310,7 +310,7 @@ def _say_what_was_not_used(reading: Reading, leftover: list[str], about: list[Th
     assert kind is not None
     used = {reading.subject.iri} if reading.subject is not None else set()
     # (a provision or a function is found from all the words, names included)
-    unused = [] if kind.name in ("provision", "accountable") else _unique(
+    unused = [] if kind.name in ("provision", "accountable", "partners") else _unique(
         [t for t in about if t.iri not in used and t.category not in kind.subjects
          and not (kind.name == "board-partners" and t.category == "body")])
     if unused:
@@ -341,7 +341,7 @@ def _read_dates(reading: Reading, raw: str, dates: list[Found], today: dt.date) 
     """One date is the day; for "what changed", two dates (or one and "since") a range."""
     kind = reading.kind
     if kind is None or not dates:
-        if kind is not None and kind.name == "law-today":
+        if kind is not None and kind.name in ("law-today", "partners"):
             reading.day = Day(today.isoformat(), None, "today")
         return
     if kind.name == "changes":
@@ -551,6 +551,7 @@ _TEMPLATES = {
     "duties": "What must the {subject} do{where}{when}?",
     "reports-to": "Who does the {subject} report to{where}{when}?",
     "board-partners": "Who were the Board partners{where}{when}?",
+    "partners": "Who are the safeguarding partners{where}{when}?",
     "report-recipients": "Who must receive the {subject}{where}?",
     "chair": "Who appoints or removes the {subject}{where}{when}?",
     "provision": "What does {subject} say?",
