@@ -422,3 +422,21 @@ def test_the_command_line_binds_values_naming_other_hosts_without_contacting_the
             capsys.readouterr()
             assert code in (0, 2), (query.name, value, code)
     assert listener.connections() == []
+
+
+def test_a_parse_stopped_at_its_time_limit_leaves_the_thread_clean(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser is stopped by an exception raised in its thread at the time limit; the
+    refusal names the limit, and the next query read in the same thread is unaffected (no
+    stopping exception is left pending), however the stop and the end of parsing race."""
+    from dutygraph.sparql import guard
+
+    monkeypatch.setattr(guard, "MAX_PARSE_SECONDS", 0.02)
+    slow = "SELECT * WHERE { FILTER(" + " + ".join(f"{i}" for i in range(3000)) + " > 0) }"
+    for n in range(20):
+        with pytest.raises(InputError, match="took the parser more than"):
+            check_query(slow + " " * n)  # a new text each time: not answered from the cache
+        assert check_query(f"ASK {{ ?s ?p {n} }}").form == "ASK"
+    monkeypatch.setattr(guard, "MAX_PARSE_SECONDS", 5.0)
+    with pytest.raises(InputError, match=f"deeper than {MAX_DEPTH}"):
+        check_query("SELECT * WHERE { FILTER(" + " + ".join(["1"] * 300) + " > 0) }")

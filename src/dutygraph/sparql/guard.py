@@ -132,29 +132,42 @@ def _with_deadline(work: Callable[[], T], seconds: float) -> T:
     """work(), stopped with _TooSlow after `seconds`.
 
     The parser is pure Python, so an asynchronous exception set on this thread stops it at
-    its next bytecode; nothing else can interrupt it without a second process.
+    its next bytecode; nothing else can interrupt it without a second process. The exception
+    may land where Python ignores it (a garbage collector's callback), so it is set again
+    every 50 ms until the work has stopped.
     """
     thread_id = ctypes.c_ulong(threading.get_ident())
     lock = threading.Lock()
+    finished = threading.Event()
     state = {"done": False, "fired": False}
 
-    def fire() -> None:
-        with lock:
-            if state["done"]:
+    def watch() -> None:
+        if finished.wait(seconds):
+            return
+        while True:
+            with lock:
+                if state["done"]:
+                    return
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id,
+                                                           ctypes.py_object(_TooSlow))
+            if finished.wait(0.05):
                 return
-            state["fired"] = True
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, ctypes.py_object(_TooSlow))
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, name="sparql-parse-deadline", daemon=True)
+    watcher.start()
     try:
         return work()
     finally:
-        with lock:
-            state["done"] = True
-            fired = state["fired"]
-        timer.cancel()
+        while True:  # the stop may arrive here too; this must finish, or the watch goes on
+            try:
+                with lock:
+                    state["done"] = True
+                    fired = state["fired"]
+                finished.set()
+                break
+            except _TooSlow:
+                continue
         if fired:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, None)  # if still pending
             raise _TooSlow
