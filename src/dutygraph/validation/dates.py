@@ -31,7 +31,7 @@ CONTEXT_PATTERNS = {
 # query parameters): YYYY-MM-DD exactly (Python's fromisoformat also takes 20130501 and
 # 2013-W19-2, which the web did not), a real calendar day, in the years the law it holds
 # can be asked about. Spaces around it are ignored; empty means "not given".
-DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
