@@ -25,6 +25,7 @@ from rdflib.term import Node
 from ..namespaces import DG, ELI
 from .dataset import DataView
 from .dates import AsOf
+from .evidence import witness_evidence
 from .report import (
     FINDING_OUTCOMES,
     MET,
@@ -32,6 +33,7 @@ from .report import (
     NOT_EVIDENCED,
     NOT_MET,
     SUPERSEDED,
+    Evidence,
     Finding,
 )
 from .shapes import ShapeSpec
@@ -43,8 +45,10 @@ STATUSES = [MET, NOT_MET, NOT_EVIDENCED, NOT_APPLICABLE, SUPERSEDED]
 class Cell:
     status: str
     findings: list[Finding] = field(default_factory=list)
-    # For a met cell: the focus nodes the requirement applied to and found satisfied.
+    # For a met cell: the focus nodes the requirement applied to and found satisfied, and
+    # (after met_witnesses) the documents and paragraphs of the records that satisfied it.
     satisfied: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 def worst(findings: Iterable[Finding]) -> str:
@@ -99,6 +103,19 @@ def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSp
     return cells
 
 
+def met_witnesses(view: DataView, shapes: Sequence[ShapeSpec],
+                  cells: dict[tuple[str, str], Cell]) -> None:
+    """Give each met cell the evidence of the records that satisfied it (dg:witness)."""
+    met: dict[str, list[str]] = defaultdict(list)
+    for (_a, shape), cell in cells.items():
+        if cell.status == MET:
+            met[shape] += cell.satisfied
+    found = witness_evidence(view, shapes, met)
+    for (_a, shape), cell in cells.items():
+        if cell.status == MET:
+            cell.evidence = [e for n in cell.satisfied for e in found.get((shape, n), [])]
+
+
 def counts(cells: Iterable[Cell]) -> dict[str, int]:
     out = dict.fromkeys(STATUSES, 0)
     for c in cells:
@@ -106,4 +123,5 @@ def counts(cells: Iterable[Cell]) -> dict[str, int]:
     return out
 
 
-__all__ = ["NOT_EVIDENCED", "STATUSES", "Cell", "assess", "counts", "ended_provisions", "worst"]
+__all__ = ["NOT_EVIDENCED", "STATUSES", "Cell", "assess", "counts", "ended_provisions",
+           "met_witnesses", "worst"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..store import Store
 from .api import labels_of, run_view
-from .assessment import STATUSES, Cell, counts
+from .assessment import STATUSES, Cell, counts, met_witnesses
 from .dataset import DataView, view_of_store
 from .dates import AsOf, resolve
 from .report import (
@@ -76,7 +76,8 @@ class AuditMatrix:
                                   for p in shape.provisions)
                 w.writerow([self.as_of.isoformat(), iri, label, str(shape.iri), shape.label,
                             shape.severity_name, provs, c.status, len(c.findings),
-                            " | ".join(f"{f.outcome}: {f.message}" for f in c.findings)])
+                            " | ".join([f"{f.outcome}: {f.message}" for f in c.findings]
+                                       + [f"met: {e.line()}" for e in c.evidence])])
         return buf.getvalue()
 
     def to_html(self) -> str:
@@ -125,6 +126,7 @@ def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> A
     report = run_view(view, as_of, "fast", None, shape_set)
     active = [s for s in shape_set.shapes if not s.deactivated]
     cells = report.cells
+    met_witnesses(view, active, cells)
     provision_labels = labels_of(view, [p for s in active for p in s.provisions])
     return AuditMatrix(as_of=as_of.day, authorities=report.authorities, requirements=active,
                        cells=cells, provision_labels=provision_labels)

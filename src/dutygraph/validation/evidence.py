@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from ..namespaces import DG, ELI
 from .dataset import DataView
 from .dates import AsOf
 from .report import Evidence
+from .shapes import ShapeSpec
 
 _SOURCE_PREFIX = "https://w3id.org/dutygraph/id/source/"
 
@@ -129,3 +131,30 @@ def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidenc
                               locator="; ".join(sorted(locs)), as_at=", ".join(sorted(ats)))
                      for src, (locs, ats) in sorted(by_source.items())]
     return out
+
+
+def witness_evidence(view: DataView, shapes: Iterable[ShapeSpec],
+                     met: dict[str, list[str]]) -> dict[tuple[str, str], list[Evidence]]:
+    """For met requirements, the records that show them met: each shape's dg:witness query
+    run for the focus nodes it was found satisfied for (shape IRI -> focus IRIs), giving
+    (shape, focus) -> the witnesses' documents and paragraphs. Shapes without a witness
+    query give nothing (the met cell then names only the record it applied to)."""
+    out: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for spec in shapes:
+        nodes = met.get(str(spec.iri))
+        if not nodes or not spec.witness or not spec.constraints:
+            continue
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in spec.constraints[0].prefixes)
+        body = re.sub(r"[$?]this\b", "?this", spec.witness)
+        head, _, rest = body.partition("WHERE {")
+        query = (prefixes + head + "WHERE { VALUES ?this { " + _iris(nodes) + " } " + rest)
+        rows = view.select(query)
+        found: dict[str, set[str]] = defaultdict(set)
+        for r in rows:
+            if "this" in r and isinstance(r.get("witness"), URIRef):
+                found[str(r["this"])].add(str(r["witness"]))
+        witnesses = evidence_of(view, [URIRef(w) for ws in found.values() for w in ws])
+        for focus, ws in found.items():
+            for w in sorted(ws):
+                out[(str(spec.iri), focus)] += witnesses.get(w, [])
+    return dict(out)

@@ -24,7 +24,13 @@ from ..store import EmbeddedStore, Store
 from .api import labels_of, run_view, source_dates
 from .dataset import view_of_store
 from .dates import AsOf
-from .evidence import editions_of, evidence_of, in_force_guidance, judging_days
+from .evidence import (
+    editions_of,
+    evidence_of,
+    in_force_guidance,
+    judging_days,
+    witness_evidence,
+)
 from .report import MET, Finding
 from .shapes import ShapeSpec, load_shapes
 
@@ -86,6 +92,8 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
     out = []
     met_nodes = [n for c in report.cells.values() if c.status == MET for n in c.satisfied]
     met_evidence = evidence_of(view, [URIRef(n) for n in met_nodes])
+    witnessed = witness_evidence(view, list(specs.values()), {
+        shape: c.satisfied for (_a, shape), c in report.cells.items() if c.status == MET})
     all_provisions = {p for s in specs.values() for p in s.provisions}
     labels = labels_of(view, [URIRef(n) for n in met_nodes] + list(all_provisions))
     guidance = in_force_guidance(view, all_provisions)
@@ -95,7 +103,7 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
         spec = specs[shape]
         if cell.status == MET:
             for node in cell.satisfied:
-                ev = met_evidence.get(node, [])
+                ev = witnessed.get((shape, node)) or met_evidence.get(node, [])
                 cited = sorted(guidance.keep({str(p) for p in spec.provisions},
                                              judging.get(node, as_of.day)))
                 out.append(Row(

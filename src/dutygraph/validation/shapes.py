@@ -36,7 +36,7 @@ SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "In
 _ALLOWED_SHAPE_PREDICATES = {
     RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.severity, SH.target,
     SH.targetClass, SH.sparql, SH.deactivated, DCTERMS.source, DG.outcome, DG.bearer,
-    RDFS.seeAlso,
+    RDFS.seeAlso, DG.witness,
 }
 
 
@@ -76,6 +76,8 @@ class ShapeSpec:
     constraints: tuple[SparqlConstraint, ...]
     deactivated: bool = False
     bearer: URIRef | None = None
+    # dg:witness: a SELECT of $this and ?witness, the records that show the requirement met.
+    witness: str | None = None
 
     @property
     def severity_name(self) -> str:
@@ -184,6 +186,7 @@ def _spec(g: Graph, shape: URIRef, concern: str) -> ShapeSpec:
         constraints=tuple(sorted(constraints, key=lambda c: c.select)),
         deactivated=isinstance(deactivated, Literal) and deactivated.toPython() is True,
         bearer=g.value(shape, DG.bearer),  # type: ignore[arg-type]
+        witness=str(g.value(shape, DG.witness)) if g.value(shape, DG.witness) else None,
     )
 
 
