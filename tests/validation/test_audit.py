@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from rdflib import Graph
 
 from dutygraph.rdfio import parse_file
@@ -83,3 +84,31 @@ def test_the_csv_has_one_row_per_authority_and_requirement(embedded_store: Store
     lines = m.to_csv().strip().split("\n")
     assert len(lines) == 1 + len(m.cells)
     assert lines[0].startswith("as_of,authority,authority_label,requirement")
+
+
+@pytest.mark.parametrize("day", [dt.date(2011, 3, 28), dt.date(2013, 5, 7), dt.date(2015, 4, 1)],
+                         ids=["2011-03-28", "2013-05-07", "2015-04-01"])
+def test_validate_and_audit_give_each_authority_the_same_outcomes(
+        day: dt.date, embedded_store: Store) -> None:
+    from dutygraph.validation import validate_store
+
+    matrix = audit_store(embedded_store, as_of=day)
+    for iri, _label in matrix.authorities:
+        report = validate_store(embedded_store, authority=iri, as_of=day)
+        cells = [c for (a, _s), c in matrix.cells.items() if a == iri]
+        column = {k: sum(1 for c in cells if c.status == k) for k in report.requirements}
+        assert report.requirements == column
+        outcomes = {k: sum(1 for c in cells for f in c.findings if f.outcome == k)
+                    for k in report.outcomes()}
+        assert report.outcomes() == outcomes
+
+
+def test_silence_is_never_not_met_in_the_shipped_data_unless_a_statement_says_so(
+        embedded_store: Store) -> None:
+    """Every not-met finding of the shipped data rests on a record a document states."""
+    for day in (dt.date(2011, 3, 28), dt.date(2013, 5, 7), dt.date(2015, 4, 1)):
+        m = audit_store(embedded_store, as_of=day)
+        for c in m.cells.values():
+            for f in c.findings:
+                if f.outcome == NOT_MET:
+                    assert f.evidence and all(e.source and e.locator for e in f.evidence), f
