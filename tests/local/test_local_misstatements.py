@@ -94,3 +94,21 @@ def test_no_recorded_provision_is_deeper_than_the_query_follows(memory_store: St
         SELECT ?p WHERE { ?p eli:is_part_of/eli:is_part_of/eli:is_part_of/eli:is_part_of/
                              eli:is_part_of/eli:is_part_of ?top }""")
     assert len(deep) == 0
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("strategic health authorities to performance-manage",
+     "https://w3id.org/dutygraph/id/source/001_c1d1132dd61eb15b/claim-sha-performance-manages-pcts-s31"),
+    ("parliamentary order",
+     "https://w3id.org/dutygraph/id/authority/bromley/claim-dcs-lmcs-parliamentary-order"),
+])
+def test_search_finds_a_misstatement_by_what_it_says(
+        memory_store: Store, text: str, claim: str) -> None:
+    rows = run_query(memory_store, "search", {"text": text}).records()
+    assert any(str(r["item"]) == claim and str(r["kind"]).endswith("#Claim") for r in rows)
+
+
+def test_searching_misstatement_lists_every_misstatement(memory_store: Store) -> None:
+    rows = run_query(memory_store, "search", {"text": "misstatement:"}).records()
+    found = {str(r["item"]) for r in rows if str(r["kind"]).endswith("#Claim")}
+    assert found == {str(r["claim"]) for r in _rows(memory_store, {})}
