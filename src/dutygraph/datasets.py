@@ -16,7 +16,7 @@ write them without holding them all: parse errors surface as InputError naming f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +72,14 @@ def repository_files(root: Path | None = None) -> list[DataFile]:
     return files
 
 
-def authorities_in(graph: Graph) -> list[URIRef]:
-    return sorted(s for s in graph.subjects(RDF.type, DG.LocalAuthority) if isinstance(s, URIRef))
+def authorities_in(graph: Graph | Iterable[ox.Triple]) -> list[URIRef]:
+    """The subjects declared dg:LocalAuthority, from an rdflib graph or Oxigraph triples."""
+    if isinstance(graph, Graph):
+        return sorted(s for s in graph.subjects(RDF.type, DG.LocalAuthority)
+                      if isinstance(s, URIRef))
+    return sorted({URIRef(t.subject.value) for t in graph
+                   if type(t.subject) is ox.NamedNode and t.predicate.value == _RDF_TYPE
+                   and type(t.object) is ox.NamedNode and t.object.value == _DG_LOCAL_AUTHORITY})
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -224,11 +230,12 @@ class Source:
     """The quads of a build or a load, read on demand (once per call of quads()).
 
     files: data files whose named graph is known; extra: arrangement files split by
-    authority; graphs: rdflib graphs already in memory (e.g. from `dutygraph load`).
+    authority; graphs: graphs already in memory, as rdflib graphs or as the Oxigraph triples
+    the reader gave (`dutygraph load`: written as read, with no round trip through rdflib).
     """
 
     def __init__(self, files: Iterable[DataFile] = (), extra: Iterable[Path] = (),
-                 graphs: Mapping[URIRef, Graph] | None = None) -> None:
+                 graphs: Mapping[URIRef, Graph | Sequence[ox.Triple]] | None = None) -> None:
         self.files = list(files)
         self.extra = [Path(p) for p in extra]
         self.graphs = dict(graphs or {})
@@ -277,9 +284,15 @@ class Source:
             done_before += size
         for name, g in self.graphs.items():
             graph = ox.NamedNode(str(name))
-            for i, (s, p, o) in enumerate(g):
+            quads: Iterable[ox.Quad]
+            if isinstance(g, Graph):
+                quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+                         for s, p, o in g)
+            else:
+                quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in g)
+            for i, quad in enumerate(quads):
                 count += 1
-                yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+                yield quad
                 if progress and i % _REPORT_EVERY == 0:
                     report(i * 100)
             done_before += len(g) * 100
