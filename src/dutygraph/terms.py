@@ -6,6 +6,8 @@ as rdflib graphs (validation) whichever store holds them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -43,3 +45,23 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def solution_rows(solutions: ox.QuerySolutions, each: Callable[[int], None] | None = None
+                  ) -> tuple[list[str], list[dict[str, Node]]]:
+    """A SELECT's variables and its rows as rdflib terms (unbound variables left out).
+
+    each(n) is called before row n is read: the embedded store checks its time limit there.
+    """
+    variables = [v.value for v in solutions.variables]
+    rows = []
+    for n, solution in enumerate(solutions):
+        if each is not None:
+            each(n)
+        row = {}
+        for v in variables:
+            value = solution[v]
+            if value is not None:
+                row[v] = to_rdflib(value)
+        rows.append(row)
+    return variables, rows

@@ -44,7 +44,7 @@ from rdflib import Graph, URIRef
 from ..datasets import Progress
 from ..errors import InputError, QueryTimeout, StoreError
 from ..sparql import check_query
-from ..terms import to_rdflib
+from ..terms import solution_rows, to_rdflib
 from .base import (
     BrokenStore,
     QuadSource,
@@ -269,16 +269,7 @@ class EmbeddedStore(Store):
         solutions = self._query(query)
         if not isinstance(solutions, ox.QuerySolutions):
             raise InputError("not a SELECT query", parameter="query")
-        variables = [v.value for v in solutions.variables]
-        rows = []
-        for n, solution in enumerate(solutions):
-            self._check(deadline, n)
-            row = {}
-            for v in variables:
-                value = solution[v]
-                if value is not None:
-                    row[v] = to_rdflib(value)
-            rows.append(row)
+        variables, rows = solution_rows(solutions, lambda n: self._check(deadline, n))
         return SelectResult(variables, rows)
 
     def ask(self, query: str) -> bool:

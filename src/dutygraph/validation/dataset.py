@@ -23,7 +23,7 @@ from ..errors import InputError, StoreError
 from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
 from ..rdfio import parse_file
 from ..store import Store
-from ..terms import to_oxigraph, to_rdflib
+from ..terms import solution_rows, to_oxigraph, to_rdflib
 
 UPLOAD_GRAPH = URIRef("urn:dutygraph:graph:upload")
 
@@ -49,16 +49,7 @@ class DataView:
         else:
             solutions = self._store.query(
                 sparql, default_graph=[ox.NamedNode(str(g)) for g in self._graphs])
-        variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        rows = []
-        for solution in solutions:  # type: ignore[union-attr]
-            row = {}
-            for v in variables:
-                term = solution[v]
-                if term is not None:
-                    row[v] = to_rdflib(term)
-            rows.append(row)
-        return rows
+        return solution_rows(solutions)[1]  # type: ignore[arg-type]
 
     def to_rdflib(self) -> Graph:
         """The data graph as one rdflib graph (for pyshacl)."""
