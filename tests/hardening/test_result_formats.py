@@ -2,7 +2,8 @@
 (issue 22 §2, issue 16 §3).
 
 The same data is loaded into Oxigraph's server and into dutygraph (memory and embedded
-stores); the same queries are asked of both in JSON, XML, CSV and TSV, and the answers are
+stores, and the remote store in front of that same server); the same queries are asked of
+both in JSON, XML, CSV and TSV, and the answers are
 compared column by column, term by term, datatypes included. Column order: for an explicit
 projection, both give the query's order. For SELECT *, dutygraph gives the order in which the
 query names its variables, as Jena does (`s,p,o`); Oxigraph 0.5's server sorts them, so there
@@ -63,12 +64,18 @@ def oxigraph() -> Iterator[Server]:
         yield server
 
 
-@pytest.fixture(scope="module", params=["memory", "embedded"])
+@pytest.fixture(scope="module", params=["memory", "embedded", "oxigraph-server"])
 def ours(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Flask]:
-    store: Store = MemoryStore() if request.param == "memory" else EmbeddedStore(
-        tmp_path_factory.mktemp("formats") / "store")
-    store.replace_graphs({GRAPH: Graph().parse(data=DATA, format="turtle")}, drop_others=True)
+    store: Store
+    if request.param == "oxigraph-server":  # dutygraph in front of the same server
+        server = request.getfixturevalue("oxigraph")
+        store = RemoteStore(server.query, update=server.update, graphs=server.graphs)
+    else:
+        store = MemoryStore() if request.param == "memory" else EmbeddedStore(
+            tmp_path_factory.mktemp("formats") / "store")
+        store.replace_graphs({GRAPH: Graph().parse(data=DATA, format="turtle")},
+                             drop_others=True)
     app = create_app(store)
     yield app
     app.extensions["dutygraph.executor"].close()
