@@ -5,14 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..queries.internal import page_select
 from .common import add_store_options, store_from
-
-BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-BY_CLASS = ("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
-            "GROUP BY ?class ORDER BY DESC(?n) ?class")
-BY_SOURCE = ("PREFIX prov: <http://www.w3.org/ns/prov#> "
-             "SELECT ?source (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s prov:wasDerivedFrom ?source } "
-             "GROUP BY ?source ORDER BY ?source")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,10 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     with store_from(args, read_only=False) as store:
-        sections = {
-            "graphs": [(str(r["g"]), int(r["n"])) for r in store.select(BY_GRAPH)],  # type: ignore[call-overload]
-            "classes": [(str(r["class"]), int(r["n"])) for r in store.select(BY_CLASS)],  # type: ignore[call-overload]
-            "sources": [(str(r["source"]), int(r["n"])) for r in store.select(BY_SOURCE)],  # type: ignore[call-overload]
+        sections = {  # queries/pages/info-*.rq
+            key: [(str(r[column]), int(r["n"]))  # type: ignore[call-overload]
+                  for r in page_select(store, f"info-{key}")]
+            for key, column in (("graphs", "g"), ("classes", "class"), ("sources", "source"))
         }
     if args.format == "json":
         print(json.dumps({k: dict(v) for k, v in sections.items()}, indent=2))

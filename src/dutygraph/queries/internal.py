@@ -1,5 +1,6 @@
 """The product's own queries: what the HTML pages read around the named questions (labels, an
-entity's statements, an authority's bodies and posts, the choices of a form).
+entity's statements, an authority's bodies and posts, the choices of a form), and the counts
+`dutygraph info` prints.
 
 Each is a .rq file with the standard header in queries/pages/, read by the same catalogue as
 the public questions and bound the same way, with a VALUES block and never by splicing text,
