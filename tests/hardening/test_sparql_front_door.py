@@ -440,3 +440,57 @@ def test_a_parse_stopped_at_its_time_limit_leaves_the_thread_clean(
     monkeypatch.setattr(guard, "MAX_PARSE_SECONDS", 5.0)
     with pytest.raises(InputError, match=f"deeper than {MAX_DEPTH}"):
         check_query("SELECT * WHERE { FILTER(" + " + ".join(["1"] * 300) + " > 0) }")
+
+
+# --- the guard's own promises ---------------------------------------------------------------
+
+def test_a_checked_query_crosses_to_a_worker_process_checked_and_is_not_read_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from dutygraph.sparql import CheckedQuery, guard
+
+    checked = check_query("SELECT * FROM <urn:g> FROM NAMED <urn:n> WHERE { ?s ?p ?o }")
+    copy = pickle.loads(pickle.dumps(checked))
+    assert isinstance(copy, CheckedQuery) and copy == checked
+    assert (copy.form, copy.default_graphs, copy.named_graphs, copy.variables) == (
+        "SELECT", ("urn:g",), ("urn:n",), ("s", "p", "o"))
+
+    def no_parse(*_args: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(guard, "_parse", no_parse)
+    assert check_query(copy) is copy
+    assert EmbeddedStore().select(copy).rows == []
+    with pytest.raises(AssertionError, match="read again"):
+        check_query(str(copy) + " ")  # any edit gives a plain text, which is read again
+
+
+@pytest.mark.parametrize(("query", "where"), [
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?q }", "line 3, column"),
+    ("ASK {\n\n  FILTER(?x = ) }", "line 3, column"),
+    ("SELECT * WHERE { ?s ?p ?o . SERVICE <http://x/> { } }", "line 1, column 29"),
+    ("PREFIX h: <http://x/>\nSELECT * {\n OPTIONAL {\n  SERVICE h:y { } } }",
+     "inside OPTIONAL, at line 4, column 3"),
+])
+def test_a_refusal_says_where(query: str, where: str) -> None:
+    with pytest.raises(InputError) as caught:
+        check_query(query)
+    assert where in str(caught.value) and caught.value.parameter == "query"
+
+
+def test_every_named_query_reads_well_within_the_limits() -> None:
+    """The catalogue's own queries are far from the limits (at most half the depth), so the
+    limits refuse only what no question here needs."""
+    from dutygraph.queries import catalogue
+    from dutygraph.sparql import guard
+
+    items = catalogue()
+    for query in items.values() if isinstance(items, dict) else items:
+        text = query.sparql
+        assert check_query(text).form == "SELECT"
+        parsed = guard.sparql_parser.parseQuery(guard._expand_escapes(text, "query"))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(guard, "MAX_DEPTH", MAX_DEPTH // 2)
+            patch.setattr(guard, "MAX_NESTING", MAX_NESTING // 2)
+            guard._walk(parsed, text)
