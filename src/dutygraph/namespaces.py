@@ -10,7 +10,6 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD,
 
 BASE = "https://w3id.org/dutygraph/"
 DG = Namespace(BASE + "def#")
-ONTOLOGY_IRI = URIRef(BASE + "def")
 ID = Namespace(BASE + "id/")
 ROLE = Namespace(BASE + "id/role/")
 PK = Namespace(BASE + "id/partner-kind/")

@@ -19,7 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..namespaces import BASE, PREFIXES, authority_iri, authority_slug, bind_prefixes
+from ..namespaces import PREFIXES, authority_iri, authority_slug, bind_prefixes
 from ..queries.internal import page_ask, page_construct, page_select
 from ..store import Store
 
@@ -78,10 +78,6 @@ def fallback_label(iri: str) -> str:
         return iri[len(_LEGISLATION_ID):]
     tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
     return tail.replace("-", " ") if tail else iri
-
-
-def is_ours(iri: str) -> bool:
-    return iri.startswith(BASE)
 
 
 def _pick_label(candidates: list[tuple[int, Literal]]) -> str:
