@@ -7,8 +7,9 @@ import json
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
 
+from dutygraph.namespaces import DG
 from dutygraph.rdfio import parse_file
 from dutygraph.validation import ValidationReport, validate_graph
 
@@ -77,6 +78,30 @@ def test_the_turtle_report_is_a_standard_shacl_validation_report(report: Validat
         for p in (SH.focusNode, SH.resultSeverity, SH.sourceShape, SH.resultMessage,
                   SH.sourceConstraintComponent, DCTERMS.source):
             assert g.value(r, p) is not None, p
+        # the outcome rides along as one documented extra property, a dg:AssessmentOutcomes
+        assert len(list(g.objects(r, DG.outcome))) == 1
+        assert g.value(r, DG.outcome) in (DG.NotMet, DG.NotEvidenced, DG.Superseded)
+
+
+def test_a_not_met_finding_carries_its_statement_in_every_format(framework: Graph) -> None:
+    data = parse_file(CASES_DIR / "a document stating there is no chair makes reg 4 not met, "
+                      "citing its paragraph" / "data.ttl")
+    report = validate_graph(data, as_of=DAY, framework=framework)
+    statement = "https://w3id.org/dutygraph/id/authority/testshire/absence-chair"
+    finding = next(f for f in report.results if f.outcome == "not met")
+    assert finding.value == statement
+    assert "[not met | Violation]" in report.to_text()
+    assert "evidence: authority/testshire/absence-chair (seed 999_testshire; para 4.2)" \
+        in report.to_text()
+    data_json = json.loads(json.dumps(report.to_json_dict()))
+    hit = next(r for r in data_json["results"] if r["outcome"] == "not met")
+    assert hit["evidence"][0]["locator"] == "para 4.2"
+    g = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert any(g.value(r, DG.outcome) == DG.NotMet and (r, PROV.wasDerivedFrom,
+                                                         URIRef(statement)) in g
+               for r in g.subjects(RDF.type, SH.ValidationResult))
+    assert 'class="outcome not-met"' in report.to_html() and "para 4.2" in report.to_html()
+    assert report.outcomes()["not met"] == 1 and report.requirements["not met"] == 1
 
 
 def test_the_html_report_is_self_contained_and_escapes_what_the_data_says(framework: Graph) -> None:
