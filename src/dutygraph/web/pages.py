@@ -524,8 +524,10 @@ def _group_findings(report: Any) -> list[dict[str, Any]]:
 # Each audit outcome in words, with a symbol, so colour is never the only signal.
 OUTCOMES = {
     "met": ("✓", "met", "The data show the requirement met."),
-    "not met": ("✗", "not met", "The data show the requirement not met."),
-    "not evidenced": ("?", "not evidenced", "The sources say nothing either way."),
+    "not met": ("✗", "not met", "A document states the contrary, or a list it gives as "
+                "complete leaves out what the law requires."),
+    "not evidenced": ("?", "not evidenced", "The documents are silent: nothing shows it met "
+                      "or not met."),
     "not applicable": ("–", "not applicable", "The requirement was not in force on the date."),
     "superseded": ("↷", "superseded",
                    "The arrangement had been replaced by law on the date."),
