@@ -92,7 +92,8 @@ class AuditMatrix:
             cells = []
             for s in self.requirements:
                 c = self.cell(iri, s)
-                tip = "\n".join(f"{f.outcome}: {f.message}" for f in c.findings) or c.status
+                tip = ("\n".join([f"{f.outcome}: {f.message}" for f in c.findings]
+                                 + [f"shown by {e.line()}" for e in c.evidence]) or c.status)
                 cls = c.status.replace(" ", "-")
                 count = f" ({len(c.findings)})" if len(c.findings) > 1 else ""
                 cells.append(f'<td class="{cls}" title="{esc(tip)}">{esc(c.status)}{count}</td>')
@@ -115,8 +116,9 @@ class AuditMatrix:
             f"<h1>Compliance matrix: the law in force on {esc(self.as_of.isoformat())}</h1>",
             f"<p>{len(self.authorities)} authorities &times; {len(self.requirements)} "
             f"requirements. {legend}</p>",
-            "<p>Hover over a cell for the findings. <em>not evidenced</em>: the sources say "
-            "nothing either way; <em>not met</em>: the data show the requirement not met.</p>",
+            "<p>Hover over a cell for the findings (or, for a met cell, the records that show "
+            "it). <em>not evidenced</em>: the documents are silent; <em>not met</em>: a "
+            "document states the contrary, or a list it gives as complete leaves it out.</p>",
             f'<table><thead><tr><th>Authority</th>{head}</tr></thead><tbody>',
             *rows, "</tbody></table>", "</body>", "</html>"]) + "\n"
 
