@@ -15,7 +15,6 @@ the worker closes the connection. Oxigraph's server has no per-query limit: only
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,10 +31,7 @@ def make_executor(store: Store, config: Mapping[str, Any]) -> Executor:
     kind = str(config.get("QUERY_EXECUTOR", LIMITS_CONFIG["QUERY_EXECUTOR"]))
     if kind not in ("process", "thread"):
         raise StoreError(f"QUERY_EXECUTOR is '{kind}'; use 'process' or 'thread'")
-    if store.kind == "remote":
-        current = getattr(store, "timeout", None)
-        with contextlib.suppress(AttributeError):
-            store.timeout = min(current, timeout) if current else timeout
+    store.bound_time(timeout)
     if kind == "thread":
         return ThreadExecutor(timeout, workers=int(config.get("QUERY_THREADS", 4)))
     return make_process_executor(store, config, LIMITS_CONFIG)

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..errors import QueryTimeout, StoreError
-from ..store import EmbeddedStore, Store
+from ..store import Store
 from . import sandbox
 from .base import EngineLimitExceeded, QueryRefused, timeout_message
 from .store import LimitedStore
@@ -65,9 +65,7 @@ CHEAP_METHODS = frozenset({"graph_names", "triple_count"})  # store calls cheap 
 
 def _on_disk(store: Store) -> str | None:
     """The folder of an Oxigraph store on disk (workers open it themselves), else None."""
-    if isinstance(store, EmbeddedStore) and store.generation_path() is not None:
-        return store.location
-    return None
+    return store.folder()
 
 
 def _snapshot(store: Store) -> object | None:
@@ -108,8 +106,7 @@ class _History:
 
 def _policy(store: Store, location: str | None) -> sandbox.Policy:
     """The sandbox of the workers over `store`: its folder, or its server's port."""
-    remote = getattr(store, "query_url", None) if store.kind == "remote" else None
-    return sandbox.default_policy(store_location=location, remote_url=remote)
+    return sandbox.default_policy(store_location=location, remote_url=store.server_url())
 
 
 class WorkerPool:

@@ -231,9 +231,9 @@ def zygote_main(ctrl: socket.socket, open_store: Callable[[], Any],
 
 def _open_embedded(location: str) -> Callable[[], Any]:
     def open_store() -> Any:
-        from ..store import EmbeddedStore
+        from ..store import open_store
 
-        return EmbeddedStore(location, read_only=True)
+        return open_store(location, read_only=True)
 
     return open_store
 

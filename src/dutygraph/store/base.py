@@ -134,6 +134,20 @@ class Store(ABC):
         """The engine behind a remote endpoint, as its Server header names it (None here)."""
         return None
 
+    def server_url(self) -> str | None:
+        """The URL queries are sent to, for a store behind a server (None here)."""
+        return None
+
+    def folder(self) -> str | None:
+        """The folder of a store on disk that another process can open read-only itself
+        (None: this store lives in this process, or behind a server)."""
+        return None
+
+    def bound_time(self, seconds: float) -> None:  # noqa: B027 - optional hook
+        """Make the store's own time limit no looser than `seconds`, where the store keeps
+        one on its own side (a remote server's request timeout); the limits layer's own
+        limit covers every other kind."""
+
     def triple_count(self) -> int:
         result = self.select(TRIPLE_COUNT)
         return int(result.rows[0]["n"]) if result.rows else 0  # type: ignore[call-overload]

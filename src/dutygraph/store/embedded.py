@@ -220,6 +220,9 @@ class EmbeddedStore(Store):
             return None
         return ("disk", str(self._root), self._pointer_key())
 
+    def folder(self) -> str | None:
+        return self.location if self.generation_path() is not None else None
+
     def generation_path(self) -> Path | None:
         """The folder of the current generation: a plain Oxigraph database, which
         `oxigraph serve-read-only --location` can serve as it is."""

@@ -369,6 +369,12 @@ class RemoteStore(Store):
     def select(self, query: str) -> SelectResult:
         return self._select(query)
 
+    def server_url(self) -> str | None:
+        return self.query_url
+
+    def bound_time(self, seconds: float) -> None:
+        self.timeout = min(self.timeout, seconds) if self.timeout else seconds
+
     def server_software(self) -> str | None:
         """The endpoint's Server header (e.g. "Virtuoso/07.20.3229 (Linux) ..."), read from
         its answers; one small query is sent to learn it if none has been yet."""
