@@ -13,7 +13,7 @@ Deep or long expressions and paths get a 400 naming the limit, never a 5xx.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -426,9 +426,9 @@ def test_the_command_line_binds_values_naming_other_hosts_without_contacting_the
 
 def test_a_parse_stopped_at_its_time_limit_leaves_the_thread_clean(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parser is stopped by an exception raised in its thread at the time limit; the
-    refusal names the limit, and the next query read in the same thread is unaffected (no
-    stopping exception is left pending), however the stop and the end of parsing race."""
+    """The parser runs in a thread of its own and is stopped by an exception raised in that
+    thread at the time limit; the refusal names the limit, and the next query read by the
+    same caller is unaffected, however the stop and the end of parsing race."""
     from dutygraph.sparql import guard
 
     monkeypatch.setattr(guard, "MAX_PARSE_SECONDS", 0.02)
@@ -494,3 +494,29 @@ def test_every_named_query_reads_well_within_the_limits() -> None:
             patch.setattr(guard, "MAX_DEPTH", MAX_DEPTH // 2)
             patch.setattr(guard, "MAX_NESTING", MAX_NESTING // 2)
             guard._walk(parsed, text)
+
+
+def _at_depth(frames: int, work: Callable[[], object]) -> object:
+    return work() if frames == 0 else _at_depth(frames - 1, work)
+
+
+@pytest.mark.parametrize("kind", ["brackets", "calls", "path brackets", "groups",
+                                  "subqueries", "exists"])
+def test_the_documented_nesting_is_read_whatever_the_caller_s_own_depth(kind: str) -> None:
+    """The parser recurses per level; it runs in a thread of its own, so the deepest query
+    the nesting limit allows is read the same from a shallow caller and from one 500 frames
+    deep, and one level more is refused by the limit, not by the parser running out."""
+    def accepted(n: int, frames: int) -> bool:
+        try:
+            _at_depth(frames, lambda: check_query(_deep(kind, n) + f" # {frames}"))
+        except InputError as exc:
+            assert f"nests more than {MAX_NESTING} levels deep" in str(exc), str(exc)
+            return False
+        return True
+
+    deepest = 0
+    while accepted(deepest + 1, 0):  # the first refusal must be the limit's
+        deepest += 1
+    assert deepest >= MAX_NESTING // 2 - 1  # a level of EXISTS is two levels of nesting
+    assert accepted(deepest, 500)
+    assert not accepted(deepest + 1, 0) and not accepted(deepest + 1, 500)

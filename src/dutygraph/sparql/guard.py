@@ -129,48 +129,35 @@ class _TooSlow(BaseException):
 
 
 def _with_deadline(work: Callable[[], T], seconds: float) -> T:
-    """work(), stopped with _TooSlow after `seconds`.
+    """work() in a thread of its own, stopped with _TooSlow after `seconds`.
 
-    The parser is pure Python, so an asynchronous exception set on this thread stops it at
-    its next bytecode; nothing else can interrupt it without a second process. The exception
-    may land where Python ignores it (a garbage collector's callback), so it is set again
-    every 50 ms until the work has stopped.
+    Its own thread, so the parser's recursion starts from an empty stack whatever called it
+    (the nesting it can read is the same from a web request as from a test), and so the
+    stopping exception, set asynchronously on that thread, can never reach the caller. The
+    parser is pure Python, so the exception stops it at its next bytecode; it may land where
+    Python ignores it (a garbage collector's callback), so it is set again every 50 ms until
+    the thread has ended.
     """
-    thread_id = ctypes.c_ulong(threading.get_ident())
-    lock = threading.Lock()
-    finished = threading.Event()
-    state = {"done": False, "fired": False}
+    outcome: dict[str, Any] = {}
 
-    def watch() -> None:
-        if finished.wait(seconds):
-            return
-        while True:
-            with lock:
-                if state["done"]:
-                    return
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id,
-                                                           ctypes.py_object(_TooSlow))
-            if finished.wait(0.05):
-                return
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller as it is
+            outcome["error"] = exc
 
-    watcher = threading.Thread(target=watch, name="sparql-parse-deadline", daemon=True)
-    watcher.start()
-    try:
-        return work()
-    finally:
-        while True:  # the stop may arrive here too; this must finish, or the watch goes on
-            try:
-                with lock:
-                    state["done"] = True
-                    fired = state["fired"]
-                finished.set()
-                break
-            except _TooSlow:
-                continue
-        if fired:
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, None)  # if still pending
-            raise _TooSlow
+    thread = threading.Thread(target=run, name="sparql-parse", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    while thread.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident or 0),
+                                                   ctypes.py_object(_TooSlow))
+        thread.join(0.05)
+    if "error" in outcome:
+        raise outcome["error"]
+    if "value" not in outcome:  # cannot happen: the thread ends with one or the other
+        raise _TooSlow
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def _too_deep(what: str) -> InputError:

@@ -7,8 +7,9 @@ terms, a path `p/p/…/p` of 3,000 steps or 1,000 OPTIONALs in a row are as deep
 or 1,000 nested brackets. The limits count both: every operand of a chain, every step of a path,
 every pattern of a group and every level of nesting adds one to a query's depth. Measured:
 Oxigraph survives depth 200 on a 1 MB thread stack and crashes near 400; the default 8 MB stack
-survives a few thousand. rdflib's parser reads brackets up to about 30 deep (its recursion runs
-out first; that too is reported as this limit).
+survives a few thousand. rdflib's parser, run in a thread of its own (sparql/guard.py), reads
+function calls nested 23 deep and brackets about 30 deep before Python's recursion limit stops
+it (that too is reported as this limit), so the nesting limit is set below both.
 
 README, "Security": the same numbers, in words.
 """
@@ -23,7 +24,7 @@ MAX_PARSE_SECONDS = 5.0
 a long chain (`1+1+…`), so a query within MAX_QUERY_CHARS could keep it busy for a minute
 before its depth is known; it is stopped here instead."""
 
-MAX_NESTING = 24
+MAX_NESTING = 20
 """Brackets, groups, subqueries and parenthesised paths nested inside each other."""
 
 MAX_DEPTH = 200
