@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from ..errors import InputError
-from ..store import check_servable, store_spec
+from ..store import check_servable, store_folder, store_spec, store_url
 from .common import add_store_options
 
 DEFAULT_WORKERS = 1  # gunicorn worker processes (see above)
@@ -66,8 +66,8 @@ def _sandbox_report(spec: str) -> str:
 
     if not config_from_env().get("SANDBOX", True):
         return "WARNING: the query workers' sandbox is off (DUTYGRAPH_SANDBOX=0)"
-    remote = spec if spec.startswith(("http://", "https://")) else None
-    local = None if remote or spec == "memory" else spec
+    on_disk = store_folder(spec)
+    remote, local = store_url(spec), str(on_disk) if on_disk else None
     with tempfile.TemporaryDirectory(prefix="dutygraph-probe-") as folder:
         held = sandbox.probe(sandbox.default_policy(store_location=local, remote_url=remote,
                                                     write=folder))

@@ -21,7 +21,7 @@ from .memory import MemoryStore
 
 __all__ = ["EmbeddedStore", "MemoryStore", "Progress", "QuadSource", "SelectResult", "Store",
            "WriteResult", "check_servable", "describe_store", "open_served", "open_store",
-           "store_folder", "store_spec"]
+           "store_folder", "store_spec", "store_url"]
 
 
 def store_spec(store: str | None = None) -> str:
@@ -52,10 +52,16 @@ def open_store(store: str | None = None, *, update: str | None = None,
     return EmbeddedStore(spec, read_only=read_only)
 
 
+def store_url(store: str | None = None) -> str | None:
+    """The endpoint URL of the remote store the spec names; None for a folder or 'memory'."""
+    spec = store_spec(store)
+    return spec if spec.startswith(("http://", "https://")) else None
+
+
 def store_folder(store: str | None = None) -> Path | None:
     """The folder of the embedded store the spec names; None for 'memory' or a URL."""
     spec = store_spec(store)
-    if spec == "memory" or spec.startswith(("http://", "https://")):
+    if spec == "memory" or store_url(spec):
         return None
     return Path(spec)
 
