@@ -48,7 +48,7 @@ def plan(reading: Reading) -> Plan:
         params = {"function": subject, "authority": authority, "as_of": day}
     elif k.name in ("duties", "law-today"):
         params = {"subject": subject, "as_of": day}
-    elif k.name in ("reports-to", "chair"):
+    elif k.name in ("reports-to", "chair", "chaired-by"):
         params = {"subject": subject, "authority": authority, "as_of": day}
     elif k.name in ("board-partners", "partners"):
         params = {"authority": authority, "as_of": day}

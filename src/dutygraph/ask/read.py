@@ -388,6 +388,12 @@ def _fill(reading: Reading, about: list[Thing], citations: list[Citation], cite_
             return _choose(reading, "Which chair?",
                            [_choice_for(kind, r, reading.authority, reading.day)
                             for r in roles])
+    elif kind.name == "chaired-by":
+        # A chair's role names the body it chairs ("the chair of the LSCB": the LSCB).
+        bodies = [t for t in lexicon.of("body") for r in about
+                  if r.category == "role" and t.chair_role == r.iri]
+        subject = bodies[0] if bodies else next((t for t in about if t.category == "body"),
+                                                subject)
     elif kind.name == "report-recipients" and subject is None:
         reports = lexicon.of("report")
         if len(reports) == 1:
@@ -554,6 +560,7 @@ _TEMPLATES = {
     "partners": "Who are the safeguarding partners{where}{when}?",
     "report-recipients": "Who must receive the {subject}{where}?",
     "chair": "Who appoints or removes the {subject}{where}{when}?",
+    "chaired-by": "Who chairs the {subject}{where}{when}?",
     "provision": "What does {subject} say?",
     "replaced": "What replaced the {subject}?",
     "changes": "What changed between {since} and {until}?",
