@@ -17,13 +17,7 @@ import socket
 from gunicorn import util
 from gunicorn.workers import gthread
 
-ERROR_HEADERS = (
-    ("Content-Security-Policy", "default-src 'none'; base-uri 'none'; form-action 'none'; "
-                                "frame-ancestors 'none'"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "same-origin"),
-)
+from .front import ERROR_HEADERS  # the same headers as waitress's own error answers
 
 
 def write_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
