@@ -22,10 +22,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..errors import DutygraphError, InputError, StoreError
-from ..namespaces import FRAMEWORK_GRAPH
+from ..errors import DutygraphError, InputError
 from . import get_store
-from .common import check_size, json_error, parse_as_of, read_rdf_upload, run_limited
+from .common import check_size, json_error, parse_as_of, run_limited, upload_source
+from .uploads import validate_limited
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -167,8 +167,6 @@ def search() -> Response:
 
 @bp.post("/validate")
 def validate() -> Response:
-    from ..validation import validate_graph
-
     unknown = [k for k in request.args if k not in VALIDATE_PARAMS]
     if unknown:
         raise InputError(f"unknown parameter (use {', '.join(VALIDATE_PARAMS)})",
@@ -176,16 +174,14 @@ def validate() -> Response:
     values = request.form if request.mimetype == "multipart/form-data" else MultiDict()
     as_of = parse_as_of(request.args.get("as_of") or values.get("as_of"))
     authority = (request.args.get("authority") or values.get("authority") or "").strip() or None
-    graph, name = read_rdf_upload(request)
-    store = get_store()
-    if FRAMEWORK_GRAPH not in set(store.graph_names()):
-        raise StoreError(f"the store has no national framework graph <{FRAMEWORK_GRAPH}>, so "
-                         "there is nothing to validate against")
-    # The store itself, not an exported copy: the worker that validates reads the framework
-    # from its own handle on the store, rather than receive it pickled (limits.process_executor).
-    framework = store
-    report = run_limited(validate_graph, graph, as_of=as_of, authority=authority,
-                         framework=framework, name=name)
+    raw, fmt, name = upload_source(request)
+    # Read and validated in a query worker (web.uploads): time and memory limits, the sandbox,
+    # and the worker's own handle on the store for the framework (the limited store passed
+    # here stands for it).
+    report = validate_limited(
+        run_limited, get_store(), raw, fmt, name, as_of=as_of, authority=authority,
+        max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
+        max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000)))
     body = check_size(jsonify(report.to_json_dict()).get_data())
     return Response(body, content_type="application/json")
 

@@ -17,12 +17,11 @@ from urllib.parse import quote
 
 from flask import Request, current_app, jsonify
 from flask import Response as FlaskResponse
-from rdflib import Graph
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DutygraphError, InputError, QueryTimeout, ResultTooLarge, StoreError
 from ..namespaces import BASE
-from ..rdfio import MEDIA_TYPES, SUFFIXES, TooLarge, read_rdf
+from ..rdfio import MEDIA_TYPES, SUFFIXES, TooLarge
 from ..validation.dates import parse_day
 from .negotiation import NotAcceptable
 
@@ -176,13 +175,14 @@ def _format_of(content_type: str | None, filename: str | None = None,
         "(application/ld+json)", parameter=parameter)
 
 
-def read_rdf_upload(request: Request, field: str = "file") -> tuple[Graph, str]:
-    """The graph in a request: a body in Turtle/N-Triples/JSON-LD by Content-Type, or a
-    multipart form file `field` (its type or file suffix; a form value `format` overrides).
+def upload_source(request: Request, field: str = "file") -> tuple[bytes, str, str]:
+    """The raw upload in a request, its format and a name for messages: a body in
+    Turtle/N-Triples/JSON-LD by Content-Type, or a multipart form file `field` (its type or
+    file suffix; a form value `format` overrides), or a form's `text`.
 
-    Size is bounded by MAX_CONTENT_LENGTH (Flask answers 413; a form's text field is held to
-    it too) and by MAX_UPLOAD_TRIPLES (413). Parsing never fetches: rdfio's parsers have no
-    document loader.
+    Nothing is parsed here: the bytes go to a query worker (web.uploads.validate_upload), where
+    the one reader (dutygraph.rdfio.read_rdf) holds them to MAX_CONTENT_LENGTH and
+    MAX_UPLOAD_TRIPLES (413) under the time and memory limits and the sandbox.
     """
     mimetype = request.mimetype
     if mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
@@ -204,11 +204,9 @@ def read_rdf_upload(request: Request, field: str = "file") -> tuple[Graph, str]:
         raw = request.get_data(cache=False)
     if not raw.strip():
         raise InputError("the upload is empty", parameter=field)
-    # The one reader (dutygraph.rdfio.read_rdf), with the caps the CLI would name the same way.
-    graph = read_rdf(raw, fmt, name=name,
-                     max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
-                     max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000)))
-    return graph, name
+    return raw, fmt, name
+
+
 
 
 UploadTooLarge = TooLarge  # an upload over a cap: HTTP 413 (the name the web knew)
@@ -220,5 +218,5 @@ def parse_as_of(value: str | None, parameter: str = "as_of") -> dt.date | None:
 
 
 __all__ = ["RESULT_TOO_LARGE_STATUS", "DutygraphError", "check_size", "json_error",
-           "local_path_for", "parse_as_of", "read_rdf_upload", "run_limited", "status_for",
-           "text_error"]
+           "local_path_for", "parse_as_of", "run_limited", "status_for", "text_error",
+           "upload_source"]

@@ -438,8 +438,8 @@ def validate() -> str | tuple[str, int]:
         return render_template("pages/validate.html", **context)
     try:
         as_of = _date_arg()
-        graph, name = _uploaded_graph(form)
-        report = _validate(graph, as_of, name)
+        raw, fmt, name = _uploaded_source(form)
+        report = _validate(raw, fmt, name, as_of)
     except InputError as exc:
         context["error"] = exc
         return render_template("pages/validate.html", **context), status_for(exc)
@@ -452,10 +452,10 @@ def validate() -> str | tuple[str, int]:
     return render_template("pages/validate.html", **context)
 
 
-def _uploaded_graph(form: dict[str, str]) -> tuple[Any, str]:
-    """The RDF a user uploaded or pasted, read by the one reader (dutygraph.rdfio.read_rdf):
-    the same caps and answers (413 over a cap, 400 with line and column) as /api/validate."""
-    from ..rdfio import SUFFIXES, read_rdf
+def _uploaded_source(form: dict[str, str]) -> tuple[bytes | str, str, str]:
+    """The RDF a user uploaded or pasted, its format and a name for messages; read later, in
+    a query worker, by the one reader (the same caps and answers as /api/validate)."""
+    from ..rdfio import SUFFIXES
 
     upload = request.files.get("file")
     fmt = form["format"] if form["format"] in _UPLOAD_FORMATS else "turtle"
@@ -469,23 +469,19 @@ def _uploaded_graph(form: dict[str, str]) -> tuple[Any, str]:
         raw = form["text"]
     if not raw.strip():
         raise InputError("choose a file or paste some Turtle", parameter="file")
-    graph = read_rdf(raw, fmt, name=name,
-                     max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
-                     max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000)))
-    return graph, name
+    return raw, fmt, name
 
 
-def _validate(graph: Any, as_of: str | None, name: str) -> Any:
-    # Imported when used: validation loads the shapes engine, which most pages never need.
-    from ..validation import validate_graph
-    from ..validation.dataset import store_framework
+def _validate(raw: bytes | str, fmt: str, name: str, as_of: str | None) -> Any:
+    """Read and validate the upload in a query worker (web.uploads): time and memory limits,
+    the sandbox, and the worker's own handle on the store for the framework."""
+    from .uploads import validate_limited
 
     day = dt.date.fromisoformat(as_of) if as_of else None
-    # The framework is read here, through the limited store; the validation itself is not a
-    # store call, so it runs under the app's time limit with run_limited (and must not make
-    # store calls of its own there: they would wait for the same worker pool).
-    framework = store_framework(get_store())
-    return run_limited(validate_graph, graph, as_of=day, framework=framework, name=name)
+    return validate_limited(
+        run_limited, get_store(), raw, fmt, name, as_of=day,
+        max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
+        max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000)))
 
 
 def _group_findings(report: Any) -> list[dict[str, Any]]:
