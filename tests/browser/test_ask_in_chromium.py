@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -38,10 +39,10 @@ def open_page(driver: WebDriver, url: str) -> None:
 
 def tab_to(driver: WebDriver, element_id: str) -> None:
     """Press Tab from the top of the page until the element has the focus."""
-    body = driver.find_element(By.TAG_NAME, "body")
-    body.click()
+    # Start from the top of the document (no click: a click could land on a link).
+    driver.execute_script("if (document.activeElement) { document.activeElement.blur(); }")
     for _ in range(MAX_TABS):
-        driver.switch_to.active_element.send_keys(Keys.TAB)
+        ActionChains(driver).send_keys(Keys.TAB).perform()
         if driver.switch_to.active_element.get_attribute("id") == element_id:
             return
     raise AssertionError(f"#{element_id} is not reached with Tab")
