@@ -38,7 +38,8 @@ def framework_graph() -> Graph:
 def framework_only() -> Graph:
     """Just data/framework (to tell what the framework itself mints)."""
     files = [f for f in repository_files() if f.graph == FRAMEWORK_GRAPH]
-    return load_graphs(files)[FRAMEWORK_GRAPH]
+    graph: Graph = load_graphs(files)[FRAMEWORK_GRAPH]
+    return graph
 
 
 @pytest.fixture(scope="session")

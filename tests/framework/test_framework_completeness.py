@@ -137,7 +137,7 @@ def test_every_provision_reaches_its_instrument_through_is_part_of(framework_onl
             seen.add(node)
             parent = framework_only.value(node, ELI.is_part_of)
             assert parent is not None, f"{provision} stops at {node} before an instrument"
-            node = parent  # type: ignore[assignment]
+            node = parent
 
 
 def test_legislation_provisions_link_their_page_without_id(framework_only: Graph) -> None:

@@ -72,7 +72,8 @@ EXPECTED = {
 
 @pytest.fixture(params=["memory_store", "embedded_store"])
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+    store: Store = request.getfixturevalue(request.param)
+    return store
 
 
 def _local_name(term: object) -> str:
@@ -83,7 +84,7 @@ def _answers(store: Store, part: str) -> set[tuple[str, str, str, date]]:
     result = store.select(sparql_prefixes() + WHO_BEARS % (LEG + part))
     return {
         (_local_name(row["bearer"]), str(row["citation"]), _local_name(row["modality"]),
-         row["from"].toPython())  # type: ignore[union-attr]
+         row["from"].toPython())
         for row in result
     }
 

@@ -41,7 +41,8 @@ def _readme_query() -> str:
     section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sparql\n(.*?)```", section, flags=re.DOTALL)
     assert len(blocks) == 1, "the worked example should hold exactly one sparql block"
-    return blocks[0]
+    block: str = blocks[0]
+    return block
 
 
 def _on_day(query: str, day: str) -> str:
@@ -60,7 +61,7 @@ def example_graph(framework_graph: Graph) -> Graph:
 def _rows_rdflib(graph: Graph | Dataset, query: str) -> list[dict[str, str]]:
     result = graph.query(query)
     names = [str(v) for v in result.vars or []]
-    return [{n: str(row[n]) for n in names if row[n] is not None}  # type: ignore[index]
+    return [{n: str(row[n]) for n in names if row[n] is not None}  # type: ignore[call-overload, index]
             for row in result]
 
 

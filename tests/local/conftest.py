@@ -24,7 +24,8 @@ def _local_files() -> list[DataFile]:
 @pytest.fixture(scope="session")
 def local_graphs() -> dict[URIRef, Graph]:
     """Named graph -> graph, for the ontology, every authority and every source document."""
-    return load_graphs(_local_files())
+    graphs: dict[URIRef, Graph] = load_graphs(_local_files())
+    return graphs
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,7 @@ def harrow(local_graphs: dict[URIRef, Graph]) -> Graph:
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    folder = paths.seeds_dir()
+    folder: Path = paths.seeds_dir()
     if not folder.is_dir():
         pytest.fail(f"seed documents not found at {folder} (set DUTYGRAPH_SEEDS)")
     return folder
