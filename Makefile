@@ -72,8 +72,9 @@ bench: install ## benchmark stores, queries, HTTP and validation; writes bench/r
 fuzz: install ## the long property-based run (10,000+ inputs)
 	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/hardening/test_fuzz.py
 
-loadtest: install store ## bounded loopback load run against the production server
+loadtest: install store ## bounded loopback load run against the production server, then the attack profile
 	$(BIN)/python -m tools.loadtest --store $(STORE) --out bench
+	$(BIN)/python -m tools.attack --store $(STORE) --out bench --seconds 60
 
 N ?= 153
 SEED ?= 0

@@ -3,7 +3,7 @@
     python -m tools.loadtest --store .store/oxigraph --out bench [--clients 64]
         [--seconds 60] [--workers 1] [--threads 16] [--query-timeout 10]
 
-Starts `dutygraph serve` (gunicorn) on a free 127.0.0.1 port and runs two phases of the same
+Starts `dutygraph serve` (waitress) on a free 127.0.0.1 port and runs two phases of the same
 length with the same number of clients, each client a keep-alive HTTP connection sending one
 request after another (the phases alternate in --blocks blocks, so that other work on the
 machine weighs on both alike):
@@ -15,7 +15,7 @@ machine weighs on both alike):
 
 It reports requests per second, p50/p99 latency and errors (any status of 400 or more, or a
 failed connection, for a normal client; for a pathological client anything but the 503 it
-must get), and the memory of the server's whole process tree (gunicorn, its workers, their
+must get), and the memory of the server's whole process tree (the server process, its
 query workers) before and after, as RSS and PSS (PSS shares each shared page among the
 processes that map it, so it does not count the forked workers' shared pages twice). The
 acceptance checks: zero errors, and the normal clients' p99 in phase 2 at most twice phase
@@ -340,7 +340,7 @@ def report(results: dict[str, Any]) -> str:
     lines = [
         "# Load test", "",
         f"`make loadtest` ({results['command']}) on {results['when']}: `dutygraph serve` "
-        f"(gunicorn, {results['server']['workers']} workers x {results['server']['threads']} "
+        f"(waitress, {results['server']['workers']} workers x {results['server']['threads']} "
         f"threads, query time limit {results['server']['query_timeout']:g} s) over "
         f"`{results['store']}`, on loopback, on a machine with {results['cpus']} cores that "
         "also runs the load generator (Python, keep-alive connections, "
