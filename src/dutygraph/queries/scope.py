@@ -32,6 +32,7 @@ from ..namespaces import BASE, authority_graph, authority_slug, source_graph
 from ..sparql import text as sparql_text
 from ..store import Store
 from .catalogue import NamedQuery
+from .internal import page_text
 
 _AUTHORITY_IRI = f"{BASE}id/authority/"
 _SOURCE_IRI = f"{BASE}id/source/"
@@ -93,9 +94,7 @@ def _find(store: Store, slug: str | None) -> list[URIRef] | None:
 
 def _cited_documents(store: Store, graphs: list[URIRef], names: set[URIRef]) -> list[URIRef]:
     """The graphs of the seed documents that the given graphs cite."""
-    rows = store.select(
-        "SELECT DISTINCT ?document " + "".join(f"FROM <{g}> " for g in graphs)
-        + "WHERE { ?thing <http://www.w3.org/ns/prov#wasDerivedFrom> ?document }").rows
+    rows = store.select(with_dataset(page_text("cited-documents", {}), graphs)).rows
     found = set()
     for row in rows:
         document = str(row.get("document", ""))
