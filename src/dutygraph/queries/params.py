@@ -135,7 +135,7 @@ def _label_query(classes: list[str], selves: list[str], text: str) -> str:
         kinds.append(f"{{ VALUES ?item {{ {_iris(selves)} }} ?item rdfs:subClassOf ?super }}")
     return (sparql_prefixes() +
             "SELECT DISTINCT ?item ?label WHERE {\n"
-            f"  {values_block(['needle'], {'needle': needle})}\n"
+            f"  {values_block(['needle'], [{'needle': needle}])}\n"
             f"  {' UNION '.join(kinds) or 'FILTER(false)'}\n"
             "  ?item rdfs:label|skos:prefLabel|skos:altLabel|dg:citationLabel ?label .\n"
             "  FILTER(CONTAINS(REPLACE(LCASE(STR(?label)), \"\u2019\", \"'\"), ?needle))\n"
