@@ -7,7 +7,7 @@ STAMPS := .stamps
 STORE ?= .store/oxigraph
 HOST ?= 127.0.0.1
 PORT ?= 5000
-APT_PACKAGES := chromium chromium-driver virtuoso-opensource
+APT_PACKAGES := chromium chromium-driver virtuoso-opensource libapache-jena-java openjdk-17-jdk-headless
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help install system assets store serve test lint docs bench fuzz loadtest synth clean
