@@ -144,3 +144,18 @@ class RssSampler:
 
 def mb(value: int | float) -> float:
     return round(value / (1024 * 1024), 1)
+
+
+def result_size(result: Any) -> int | None:
+    """How many rows (or triples) an answer holds, whatever its type; None if it cannot say."""
+    for attr in ("rows", "bindings"):
+        value = getattr(result, attr, None)
+        if value is not None:
+            try:
+                return len(value)
+            except TypeError:
+                return None
+    try:
+        return len(result)
+    except TypeError:
+        return None

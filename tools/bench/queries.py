@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from dutygraph.sparql import check_query
 
-from .measure import Sample, percentile
+from .measure import Sample, percentile, result_size
 from .procs import run_worker
 
 # Authority slugs of the repository's own data, replaced in example parameters by a synthetic one.
@@ -133,20 +133,6 @@ def rendered_sparql(store: Any, name: str, params: dict[str, str]) -> str:
     return text
 
 
-def _count(result: Any) -> int | None:
-    for attr in ("rows", "bindings"):
-        value = getattr(result, attr, None)
-        if value is not None:
-            try:
-                return len(value)
-            except TypeError:
-                return None
-    try:
-        return len(result)
-    except TypeError:
-        return None
-
-
 def time_calls(fn: Any, reps: int, budget_s: float) -> Sample:
     """Time fn() up to reps times within budget_s. The first call warms caches and is not
     counted, unless it alone takes over a quarter of the budget: a slow query is then timed
@@ -158,7 +144,7 @@ def time_calls(fn: Any, reps: int, budget_s: float) -> Sample:
         value = fn()
         elapsed = time.perf_counter() - t
         if "rows" not in sample.extra:
-            count = _count(value)
+            count = result_size(value)
             if count is not None:
                 sample.extra["rows"] = count
         return elapsed

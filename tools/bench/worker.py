@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 
 from .findings import dutygraph_findings_keys, finding_key
+from .measure import result_size
 
 
 def emit(record: dict[str, Any]) -> None:
@@ -71,7 +72,7 @@ def task_memory_queries(args: dict[str, Any]) -> None:
                 t = time.perf_counter()
                 result = run_query(store, item["name"], item["params"])
                 runs.append(time.perf_counter() - t)
-                rows = _rows(result)
+                rows = result_size(result)
                 if time.perf_counter() - started > budget:
                     break
         except Exception as exc:
@@ -114,20 +115,6 @@ def task_embedded_query(args: dict[str, Any]) -> None:
     least = floor(store, case, args["reps"], args["budget_s"])
     if least is not None:
         emit({"kind": "floor", "sample": least.to_json("ms")})
-
-
-def _rows(result: Any) -> int | None:
-    for attr in ("rows", "bindings"):
-        value = getattr(result, attr, None)
-        if value is not None:
-            try:
-                return len(value)
-            except TypeError:
-                return None
-    try:
-        return len(result)
-    except TypeError:
-        return None
 
 
 def task_pyshacl(args: dict[str, Any]) -> None:
