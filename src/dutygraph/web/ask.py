@@ -143,6 +143,7 @@ def answer(kind: str) -> Response | str:
         csv_url=_link(kind, {**reading.params(), "format": "csv"}),
         json_url=_link(kind, {**reading.params(), "format": "json"}),
         kinds=KINDS, lexicon=lex, modalities=list(MODALITIES), day_words=_day_words(reading),
+        answered_day=_answered_day(result),
     )
 
 
@@ -177,6 +178,18 @@ def _json(reading: Reading, p: Plan, result: QueryResult) -> dict[str, Any]:
         "params": data["params"],
         "rows": data["rows"],
     }
+
+
+def _answered_day(result: QueryResult) -> str:
+    """The day the query answered for when the question gave none (the date of the
+    authority's data), as the rows say it."""
+    days = {str(row["day"]) for row in result.rows if row.get("day") is not None}
+    if len(days) != 1:
+        return ""
+    try:
+        return long_date(dt.date.fromisoformat(days.pop()))
+    except ValueError:
+        return ""
 
 
 def _day_words(reading: Reading) -> str:
