@@ -254,8 +254,9 @@ def report(results: dict[str, Any]) -> str:
         f"| cheap query errors | {cheap_['errors']} ({cheap_['statuses']}) | 0 | "
         f"{'yes' if cheap_['errors'] == 0 else 'NO'} |",
         f"| server memory after the work in flight | {pss(mem['settled'])} against "
-        f"{pss(mem['start'])} at the start ({results['memory_change']:+.0%}) | within 20% | "
-        f"{'yes' if abs(results['memory_change']) <= 0.2 else 'NO'} |", "",
+        f"{pss(mem['start'])} at the start ({results['memory_change']:+.0%}) | at most 20% "
+        f"more (less is met: workers that served the attack are retired) | "
+        f"{'yes' if results['memory_change'] <= 0.2 else 'NO'} |", "",
         f"- Memory at the end of the attack, with its last queries still running: "
         f"{pss(mem['end'])}.",
         f"- Heavy queries were answered {results['heavy']} (503: stopped at the time limit, "
@@ -308,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory_change": round(change, 3),
     }
     results["passed"] = (results["cheap"]["p99_ms"] < 1000 and results["cheap"]["errors"] == 0
-                         and abs(change) <= 0.2)
+                         and change <= 0.2)
     (args.out / "attack.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     (args.out / "attack.md").write_text(report(results), encoding="utf-8")
     print(report(results))
