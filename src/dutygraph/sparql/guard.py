@@ -335,7 +335,8 @@ def _star_columns(select: CompValue) -> list[str]:
 
 
 _ALGEBRA: OrderedDict[str, Query] = OrderedDict()
-_ALGEBRA_KEPT = 64
+_ALGEBRA_KEPT = 16  # parsed forms are large: a few, for the memory store's next query
+_KEPT_CHARS = 20_000  # texts longer than this are neither kept parsed nor kept checked
 _ALGEBRA_LOCK = threading.Lock()
 
 
@@ -353,6 +354,8 @@ def algebra_of(query: str) -> Query:
 
 
 def _keep(text: str, algebra: Query) -> None:
+    if len(text) > _KEPT_CHARS:
+        return
     with _ALGEBRA_LOCK:
         _ALGEBRA[text] = algebra
         _ALGEBRA.move_to_end(text)
@@ -368,10 +371,12 @@ def check_query(text: str, parameter: str = "query") -> CheckedQuery:
     """
     if isinstance(text, CheckedQuery):
         return text
+    if len(text) > _KEPT_CHARS:  # a cache of long texts would hold megabytes per process
+        return _check.__wrapped__(str(text), parameter)
     return _check(str(text), parameter)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=256)
 def _check(text: str, parameter: str) -> CheckedQuery:
     """check_query, kept for the last few hundred texts: a query is checked by the endpoint
     and again by the store, and the store's own internal queries repeat."""

@@ -60,7 +60,7 @@ class Places:
     brace: int | None  # the `{` that opens the outer WHERE group
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)  # the templates, and the last few edited texts
 def places(text: str) -> Places:
     """Where the parts of a checked query's text stand."""
     checked = check_query(text)  # a CheckedQuery is not read again
