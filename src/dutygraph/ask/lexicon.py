@@ -16,38 +16,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ..namespaces import sparql_prefixes
+from ..queries.internal import page_select
 from ..store import Store
 from .words import normalise, singular_key
-
-# Each branch names a category the reader works with.
-LEXICON_QUERY = sparql_prefixes() + """
-SELECT ?item ?category ?label ?how ?provision ?modality ?bearer ?chairRole WHERE {
-  {
-    { ?item a dg:Function . BIND("function" AS ?category) }
-    UNION { ?item a dg:Duty . BIND("duty" AS ?category) }
-    UNION { ?item a dg:Role . BIND("role" AS ?category) }
-    UNION { ?item rdfs:subClassOf dg:Body . BIND("body" AS ?category) }
-    UNION { ?item rdfs:subClassOf dg:Report . BIND("report" AS ?category) }
-    UNION { ?item skos:inScheme dg:BoardPartnerKinds . BIND("partner-kind" AS ?category) }
-    UNION { ?item a dg:LocalAuthority . BIND("authority" AS ?category) }
-    UNION { ?item a dg:Instrument . BIND("instrument" AS ?category) }
-    { ?item skos:prefLabel ?label . BIND(0 AS ?how) }
-    UNION { ?item rdfs:label ?label . BIND(1 AS ?how) }
-    UNION { ?item skos:altLabel ?label . BIND(2 AS ?how) }
-    OPTIONAL { ?item dg:imposedBy ?provision }
-    OPTIONAL { ?item dg:modality ?modality }
-    OPTIONAL { ?item dg:bearer ?bearer }
-    # The role that chairs a kind of body (the LSCB is chaired by the LSCB chair).
-    OPTIONAL { ?chairLink dg:subject ?item ; dg:relation dg:isChairedBy ; dg:object ?chairRole .
-               ?chairRole a dg:Role . OPTIONAL { ?chairLink dg:authority ?chairAuthority }
-               FILTER(!BOUND(?chairAuthority)) }
-  }
-  UNION
-  { ?item a dg:Provision ; dg:citationLabel ?label .
-    BIND("provision" AS ?category) BIND(0 AS ?how) }
-}
-"""
 
 # The order in which a thing's labels are preferred for showing it.
 CATEGORY_ORDER = ("function", "duty", "role", "body", "report", "partner-kind", "authority",
@@ -139,8 +110,8 @@ def parse_citation(iri: str, label: str) -> Citation | None:
 
 
 def build(rows: list[dict[str, str]]) -> Lexicon:
-    """A lexicon from the rows of LEXICON_QUERY (item, category, label, provision, chairRole
-    as strings)."""
+    """A lexicon from the rows of the question-words query (item, category, label, how,
+    provision, modality, bearer, chairRole as strings)."""
     things: dict[str, Thing] = {}
     shown: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     citations: dict[str, Citation] = {}
@@ -191,8 +162,8 @@ def build(rows: list[dict[str, str]]) -> Lexicon:
 
 
 def load(store: Store) -> Lexicon:
-    """The lexicon of everything in the store (one query)."""
-    result = store.select(LEXICON_QUERY)
+    """The lexicon of everything in the store (one query, queries/pages/question-words.rq)."""
+    result = page_select(store, "question-words")
     rows = []
     for row in result.rows:
         if not isinstance(row.get("item"), URIRef):
