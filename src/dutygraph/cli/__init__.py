@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ..errors import InputError, StoreError
+from ..limits.deadline import command_deadline
 
 # Each module defines register(subparsers) and sets a `func(args) -> int` default.
 COMMANDS = ["build", "load", "info", "export", "query", "validate", "audit", "serve",
-            "store", "impact", "changes"]
+            "store", "impact", "changes", "template", "import_"]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -38,6 +40,23 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that read a store and answer: each runs under a time limit (limits.deadline).
+# build and load write (their own steps are bounded), serve runs until stopped and limits
+# each request itself, store recovers a store.
+LIMITED_COMMANDS = frozenset({"info", "export", "query", "validate", "audit", "impact",
+                              "changes"})
+DEFAULT_COMMAND_TIMEOUT = 600.0  # seconds
+
+
+def _time_limit(args: argparse.Namespace) -> float | None:
+    if args.command not in LIMITED_COMMANDS:
+        return None
+    given = getattr(args, "timeout", None)
+    if given is not None:
+        return float(given)
+    return float(os.environ.get("DUTYGRAPH_COMMAND_TIMEOUT", DEFAULT_COMMAND_TIMEOUT))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -45,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with command_deadline(_time_limit(args), f"dutygraph {args.command}"):
+            return int(args.func(args) or 0)
     except InputError as exc:
         print(f"dutygraph {args.command}: error: {exc}", file=sys.stderr)
         return 2
