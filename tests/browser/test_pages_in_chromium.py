@@ -164,9 +164,13 @@ def test_a_label_containing_script_renders_as_text(
     open_page(browser, live_server + "/")
     assert "<script>window.__dutygraphXss" in browser.find_element(By.TAG_NAME, "main").text
     assert browser.execute_script("return typeof window.__dutygraphXss") == "undefined"
-    # The suggestions list draws labels as text too.
-    browser.find_element(By.ID, "question").send_keys("Hostile label")
-    wait(browser).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#suggestions li")))
+    # The question box's answer draws the label as text too, in its reading and its rows.
+    box = browser.find_element(By.ID, "question")
+    box.send_keys("Who is accountable for hostile label test?", Keys.ENTER)
+    wait(browser).until(lambda d: "Hostile label" in d.find_element(By.CSS_SELECTOR,
+                                                                     ".read-as").text)
+    assert "<script>window.__dutygraphXss" in browser.find_element(By.CSS_SELECTOR,
+                                                                    ".read-as").text
     assert browser.execute_script("return typeof window.__dutygraphXss") == "undefined"
     screenshot("hostile-label-home")
     assert console_problems(browser) == []
