@@ -2,8 +2,11 @@
 // as SPARQL JSON results (NAME.srj) or the error (NAME.err) beside it. One JVM start (about a
 // second) for the whole catalogue instead of one per query. The default graph is the union of
 // the named graphs, as in dutygraph's stores. A query's FROM clauses name graphs of the
-// database, as on the embedded store: Jena ignores a query's dataset description when it is
-// handed a dataset, so the runner builds the dynamic dataset itself, as Fuseki does.
+// database, as on the embedded store. Handed a dataset, Jena ignored the FROM clauses (it read
+// the whole union), and handed a dynamic dataset with the FROM clauses left in the query it
+// answered nothing; so the runner builds the dynamic dataset from them, as Fuseki does for
+// FROM and default-graph-uri, and takes them out of the query. A query that fails to parse or
+// run is written as NAME.err; the others still run.
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -36,17 +39,19 @@ public class QueryRunner {
                 String name = file.getFileName().toString().replaceAll("\\.rq$", "");
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 dataset.begin(ReadWrite.READ);
-                Query query = QueryFactory.create(text);
-                Dataset target = query.hasDatasetDescription()
-                    ? DatasetFactory.wrap(DynamicDatasets.dynamicDataset(
-                        DatasetDescription.create(query), dataset.asDatasetGraph(), false))
-                    : dataset;
-                query.getGraphURIs().clear();
-                query.getNamedGraphURIs().clear();
-                try (QueryExecution exec = QueryExecutionFactory.create(query, target);
-                     OutputStream out = new FileOutputStream(
-                        folder.resolve(name + ".srj").toFile())) {
-                    ResultSetFormatter.outputAsJSON(out, exec.execSelect());
+                try {
+                    Query query = QueryFactory.create(text);
+                    Dataset target = query.hasDatasetDescription()
+                        ? DatasetFactory.wrap(DynamicDatasets.dynamicDataset(
+                            DatasetDescription.create(query), dataset.asDatasetGraph(), false))
+                        : dataset;
+                    query.getGraphURIs().clear();
+                    query.getNamedGraphURIs().clear();
+                    try (QueryExecution exec = QueryExecutionFactory.create(query, target);
+                         OutputStream out = new FileOutputStream(
+                            folder.resolve(name + ".srj").toFile())) {
+                        ResultSetFormatter.outputAsJSON(out, exec.execSelect());
+                    }
                 } catch (Exception e) {
                     try (PrintWriter err = new PrintWriter(
                             folder.resolve(name + ".err").toFile(), "UTF-8")) {
