@@ -28,7 +28,6 @@ from flask import (
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .. import paths
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
 from ..namespaces import authority_slug
 from ..queries import (
@@ -649,13 +648,16 @@ def _example_sparql(q: NamedQuery) -> str:
 
 @bp.get("/ontology")
 def ontology() -> Response | tuple[str, int]:
-    """The pyLODE documentation of the ontology (make docs), with the site's nav added."""
-    doc = paths.root() / "docs" / "ontology" / "index.html"
-    if not doc.is_file():
-        return render_template("pages/error.html", title="Ontology documentation not built",
-                               status=404, message="Run `make docs` to generate "
-                               "docs/ontology/index.html with pyLODE."), 404
-    html = doc.read_text(encoding="utf-8")
+    """The pyLODE documentation of the ontology (generated on first request, web.ontology_doc),
+    with the site's nav added."""
+    from .ontology_doc import DocsUnavailable, ontology_html
+
+    try:
+        html = ontology_html()
+    except DocsUnavailable as exc:
+        return render_template("pages/error.html", title="Ontology documentation unavailable",
+                               status=503, message=f"{exc}. The ontology itself is at "
+                               "/ontology/dutygraph.ttl in the repository."), 503
     header = render_template("pages/ontology_header.html")
     html = html.replace("</head>", render_template("pages/ontology_head.html") + "</head>", 1)
     html = re.sub(r"<body[^>]*>", lambda m: m.group(0) + header, html, count=1)
