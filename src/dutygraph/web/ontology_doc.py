@@ -57,7 +57,7 @@ def ontology_html() -> str:
 
 def _generate(ttl: Path) -> str:
     try:
-        from pylode import OntPub  # type: ignore[import-untyped]
+        from pylode import OntPub
     except ImportError as exc:  # pragma: no cover - pylode is a dependency
         raise DocsUnavailable("pyLODE is not installed (pip install pylode)") from exc
     # pyLODE logs its progress at INFO/DEBUG on the root logger; keep the server log quiet.
