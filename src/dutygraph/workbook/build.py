@@ -250,8 +250,7 @@ class Builder:
             self.graph.add((subject, RDF.type, sheet.rdf_type))
         for p, o in triples:
             self.graph.add((subject, p, o))
-        if subject != self.la:
-            self.graph.add((subject, DG.authority, self.la))
+        self.graph.add((subject, DG.authority, self.la))  # the authority too, as the seeds do
         here = f"sheet '{sheet.name}', row {number}"
         if not parsed.get(spec.PROVENANCE[0]):
             self.graph.add((subject, PROV.wasDerivedFrom, self.wb))

@@ -41,7 +41,8 @@ class Column:
     def separator(self) -> str | None:
         if not self.multi:
             return None
-        return LOCATOR_SEP if self.predicate == DG.locator else SEPARATOR
+        # Free text (locators, comments) may hold ';', so it is split on '|'.
+        return LOCATOR_SEP if self.predicate == DG.locator or self.kind == TEXT else SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ PROVENANCE = (
     Column("as at", "as_at", DATE, DG.asAt, required=True, multi=True,
            help="the date of the document (YYYY-MM-DD)"),
 )
-COMMENT = Column("comment", "comment", TEXT, RDFS.comment, help="what the document says")
+COMMENT = Column("comment", "comment", TEXT, RDFS.comment, multi=True,
+                 help="what the document says; several separated by |")
 
 SOURCES = Sheet("Sources", DG.SourceDocument, (
     Column("id", "id", ID, None, required=True, help="a short name for the document"),
