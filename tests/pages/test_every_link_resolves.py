@@ -48,7 +48,7 @@ def _crawl(client: FlaskClient, starts: list[str]) -> dict[str, tuple[int, str]]
             continue
         response = client.get(path)
         seen[path] = (response.status_code, referrer)
-        if not response.mimetype == "text/html" or path.startswith("/static/"):
+        if response.mimetype != "text/html" or path.startswith("/static/"):
             continue
         parser = _Links()
         parser.feed(response.get_data(as_text=True))

@@ -223,6 +223,7 @@ class LinkRow:
     locators: list[str]
     valid_from: str | None
     valid_through: str | None
+    proposed: bool = False  # the document only proposes this link (is_proposed)
 
 
 @dataclass
@@ -405,7 +406,7 @@ def legislation_pages(store: Store, provisions: Iterable[Node]) -> dict[str, str
 
 
 def _links(store: Store, query: str, **values: URIRef) -> list[LinkRow]:
-    read = _read(store, query, ("s", "rel", "o", "provision", "source"), **values)
+    read = _read(store, query, ("link", "s", "rel", "o", "provision", "source"), **values)
     names, out = read.names, []
     for r in read.rows:
         provision, page = read.provision(r)
@@ -417,8 +418,20 @@ def _links(store: Store, query: str, **values: URIRef) -> list[LinkRow]:
             source=term(r["source"], names) if "source" in r else None,
             locators=sorted(x for x in str(r.get("locators", "")).split("|") if x),
             valid_from=_text(r, "vf"), valid_through=_text(r, "vt"),
+            proposed=is_proposed(names.get(str(r["link"]))),
         ))
     return sorted(out, key=lambda link: (link.subject.label, link.relation, link.object.label))
+
+
+# How the council data records a link a document only proposes (ontology/README, local links:
+# a proposal is recorded with its paragraph, its label ending "(proposed)" and its comment
+# opening "Proposed ..."), so pages can say "proposed" instead of showing it as in force.
+_PROPOSED = re.compile(r"\(\s*proposed\s*\)\s*$|^\s*proposed\b", re.IGNORECASE)
+
+
+def is_proposed(label: object) -> bool:
+    """Whether a link's label marks it as only proposed by its document."""
+    return label is not None and bool(_PROPOSED.search(str(label)))
 
 
 def relation_words(relation_iri: str, names: dict[str, str] | None = None) -> str:
@@ -554,6 +567,7 @@ def graph_elements(store: Store,
                 "kind": kinds.get(str(end), "other"),
                 "href": "/entity?" + _query_string(iri=str(end))}})
         relation = str(r.get("relationLabel") or relation_words(str(r.get("relation", ""))))
+        proposed = is_proposed(r.get("statementLabel"))
         if r.get("provision") is not None:
             cites = str(r.get("provisionLabel") or fallback_label(str(r["provision"])))
         else:
@@ -565,7 +579,8 @@ def graph_elements(store: Store,
         edges[key] = {"data": {
             "id": f"e{len(edges)}", "source": str(ends[0]), "target": str(ends[1]),
             "relation": relation, "provision": cites, "modality": str(r.get("phrase") or ""),
-            "scope": str(r.get("scope") or ""), "label": f"{relation}\n{cites}"}}
+            "scope": str(r.get("scope") or ""), "proposed": proposed,
+            "label": f"{'proposed: ' if proposed else ''}{relation}\n{cites}"}}
     return {"nodes": sorted(nodes.values(), key=lambda n: str(n["data"]["id"])),  # type: ignore[index]
             "edges": list(edges.values())}
 

@@ -227,6 +227,7 @@ def _answer_view(result: QueryResult) -> dict[str, Any]:
             "statement": _cell(row, "statement"), "scope": _text(row, "scope"),
             "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
             "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
+            "proposed": pagedata.is_proposed(_text(row, "statementLabel")),
             "source": _cell(row, "source"), "locator": _text(row, "locator"),
             "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough"),
         })
@@ -346,6 +347,7 @@ def _reporting_lines(result: QueryResult) -> list[dict[str, Any]]:
             "to_holder": _text(row, "toHolder"), "scope": _text(row, "scope"),
             "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
             "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
+            "proposed": pagedata.is_proposed(_text(row, "statementLabel")),
             "source": _cell(row, "source"), "locator": _text(row, "locator"),
             "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough")})
     return sorted(out, key=lambda link: (link["from"].label if link["from"] else "",
