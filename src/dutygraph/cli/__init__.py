@@ -41,10 +41,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 # Commands that read a store and answer: each runs under a time limit (limits.deadline).
-# build and load write (their own steps are bounded), serve runs until stopped and limits
-# each request itself, store recovers a store.
+# build, load and import write (their own steps are bounded), serve runs until stopped and
+# limits each request itself, store recovers a store.
 LIMITED_COMMANDS = frozenset({"info", "export", "query", "validate", "audit", "impact",
-                              "changes"})
+                              "changes", "template"})
 DEFAULT_COMMAND_TIMEOUT = 600.0  # seconds
 
 

@@ -18,6 +18,9 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--store-graphs", metavar="URL",
                        help="Graph Store Protocol endpoint, where it differs "
                             "($DUTYGRAPH_STORE_GRAPHS)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="time limit of a reading command (default 600, or "
+                             "$DUTYGRAPH_COMMAND_TIMEOUT; exit 3 past it)")
 
 
 def store_from(args: argparse.Namespace, *, read_only: bool = False) -> Store:
