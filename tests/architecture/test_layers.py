@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("SPARQL text", {"sparql"}),
     ("store", {"store"}),
     ("limits", {"limits"}),
-    ("questions and checks", {"queries", "validation", "amendments", "ask"}),
+    ("questions and checks", {"queries", "validation", "amendments", "ask", "workbook"}),
     ("interfaces", {"cli", "web"}),
 ]
 
