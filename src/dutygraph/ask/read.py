@@ -528,14 +528,20 @@ def _no_kind(reading: Reading, about: list[Thing], citations: list[Citation],
         if options:
             return _choose(reading, f"What would you like to know about “{thing.label}”?",
                            options)
-    return _cannot(reading, lexicon, "I can't answer that from the graph.")
+    return _cannot(reading, lexicon, "I can't answer that from the graph.", about)
 
 
-def _cannot(reading: Reading, lexicon: Lexicon, why: str) -> Reading:
+def _cannot(reading: Reading, lexicon: Lexicon, why: str,
+            about: list[Thing] | None = None) -> Reading:
+    """No answer: the questions the box can answer about what the words did name (the
+    LSCB in "How much does the LSCB cost?"), then the nearest of its own examples."""
     reading.status = "cannot"
     reading.kind = None
     reading.why = why
-    reading.choices = nearest(reading.question, lexicon)
+    named = [_choice_for(k, t, reading.authority, None) for t in _unique(about or [])[:2]
+             for k in KINDS if t.category in k.subjects and not k.needs_authority][:4]
+    reading.choices = named + [c for c in nearest(reading.question, lexicon)
+                               if c.text not in {n.text for n in named}][:5 - min(len(named), 3)]
     return reading
 
 
