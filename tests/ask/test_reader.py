@@ -127,3 +127,11 @@ def test_a_new_function_in_the_data_can_be_asked_about_with_no_change_to_the_cod
                                 "authority": "https://example.org/la/testshire"}
     duties = read("What must the kite warden do?", lexicon, DAY)
     assert duties.subject is not None and duties.subject.label == "Kite warden"
+
+
+def test_a_question_it_cannot_answer_is_offered_questions_about_what_it_names(
+        ask_lexicon: Lexicon) -> None:
+    reading = read("How much does the LSCB cost?", ask_lexicon, DAY)
+    assert reading.status == "cannot"
+    about = [dict(c.params).get("subject") for c in reading.choices]
+    assert "https://w3id.org/dutygraph/def#LSCB" in about
