@@ -55,7 +55,10 @@ READ_METHODS = frozenset({"select", "ask", "construct", "graph_names", "export_g
                           "triple_count"})
 # Modules an exec'd zygote imports once, so that its forked workers start warm.
 PRELOAD = ("rdflib", "pyoxigraph", "dutygraph.store", "dutygraph.queries",
-           "dutygraph.validation", "dutygraph.validation.audit")
+           "dutygraph.validation", "dutygraph.validation.audit",
+           # an uploaded workbook: openpyxl reads /etc/mime.types when imported, which the
+           # sandbox would refuse
+           "openpyxl", "dutygraph.workbook.api")
 _SIGNALS_TO_RESET = ("SIGINT", "SIGTERM", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2",
                      "SIGWINCH", "SIGABRT", "SIGALRM", "SIGCHLD", "SIGTTIN", "SIGTTOU")
 

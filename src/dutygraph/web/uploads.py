@@ -18,6 +18,9 @@ from ..errors import InputError, QueryTimeout, StoreError
 from ..limits import QueryRefused
 from ..namespaces import FRAMEWORK_GRAPH
 from ..store import Store
+from ..workbook.read import is_workbook
+
+WORKBOOK_FORMAT = "xlsx"  # an upload of the spreadsheet template (xlsx, or a zip of its CSVs)
 
 
 def validate_upload(store: Store, raw: bytes | str, fmt: str, name: str, *,
@@ -28,11 +31,25 @@ def validate_upload(store: Store, raw: bytes | str, fmt: str, name: str, *,
     from ..rdfio import read_rdf
     from ..validation import validate_graph
 
-    graph = read_rdf(raw, fmt, name=name, max_bytes=max_bytes, max_triples=max_triples)
+    workbook = fmt == WORKBOOK_FORMAT or (isinstance(raw, bytes) and is_workbook(raw))
+    if workbook:
+        # The spreadsheet template (xlsx, or a zip of its CSVs): read by the workbook reader
+        # with its own caps, and the report keeps the row behind each subject for the page.
+        from ..workbook.api import import_bytes, workbook_rows
+        from ..workbook.read import Limits
+
+        limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+        graph = import_bytes(raw if isinstance(raw, bytes) else raw.encode(), name, store,
+                             limits=limits)
+    else:
+        graph = read_rdf(raw, fmt, name=name, max_bytes=max_bytes, max_triples=max_triples)
     if FRAMEWORK_GRAPH not in set(store.graph_names()):
         raise StoreError(f"the store has no national framework graph <{FRAMEWORK_GRAPH}>, so "
                          "there is nothing to validate against")
-    return validate_graph(graph, as_of=as_of, authority=authority, framework=store, name=name)
+    report = validate_graph(graph, as_of=as_of, authority=authority, framework=store, name=name)
+    if workbook:
+        vars(report)["workbook_rows"] = workbook_rows(graph)
+    return report
 
 
 def validate_limited(run: Callable[..., Any], store: Store, raw: bytes | str, fmt: str,

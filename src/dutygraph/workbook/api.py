@@ -69,3 +69,16 @@ def row_of(graph: Graph, subject: URIRef) -> str | None:
             if loc is not None:
                 return str(loc)
     return None
+
+
+def workbook_rows(graph: Graph) -> dict[str, str]:
+    """Each imported subject's workbook row, by IRI (for a validation report's findings)."""
+    from rdflib.namespace import PROV
+
+    rows: dict[str, str] = {}
+    for s in set(graph.subjects(PROV.qualifiedDerivation, None)):
+        if isinstance(s, URIRef):
+            where = row_of(graph, s)
+            if where:
+                rows[str(s)] = where
+    return rows
