@@ -156,6 +156,43 @@ def _cell(row: dict[str, Node], var: str) -> Term | None:
     return Term(str(value), str(value), False)
 
 
+# Query parameters and result columns in the words people use, not SPARQL variable names.
+# A header may give a parameter its own `label`; otherwise these, then the name split into words.
+WORDS = {
+    "as_of": "On this day", "since": "From this day", "until": "Up to this day",
+    "authority": "Authority", "function": "Function", "provision": "Provision",
+    "subject": "Role, body or post", "text": "Words to look for",
+    "from": "Who", "to": "To whom", "fromHolder": "Who holds it", "toHolder": "Who holds that",
+    "relation": "Relation", "statement": "Recorded link or duty", "scope": "National or local",
+    "legislationPage": "On legislation.gov.uk", "validFrom": "In force from",
+    "validThrough": "In force until", "asAt": "Date of the document", "day": "Answered for",
+    "depth": "Steps up the chain", "modality": "Force", "phrase": "Force", "locator": "Where",
+    "locators": "Where", "source": "Source document", "root": "Starting from",
+    "bearer": "Who carries it", "holder": "Holder", "partner": "Partner",
+    "partnerKind": "Kind of partner", "recipient": "Who receives it", "report": "Report",
+    "reportKind": "Kind of report", "requirement": "What it requires", "changedOn": "Changed on",
+    "inForce": "In force", "old": "Before", "new": "After", "score": "Match",
+}
+
+
+def words(name: str) -> str:
+    """A variable name as words: the WORDS entry, or camelCase and snake_case split."""
+    if name in WORDS:
+        return WORDS[name]
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip().lower()
+    return split[:1].upper() + split[1:] if split else name
+
+
+@bp.app_template_filter("words")
+def _words_filter(name: str) -> str:
+    return words(str(name))
+
+
+def param_label(param: Param) -> str:
+    """The label a query header gives a parameter, else its name in words."""
+    return str(getattr(param, "label", "") or "") or words(param.name)
+
+
 def _table(result: QueryResult) -> tuple[list[str], list[list[Term | None]]]:
     """Result columns without their companion label columns, and the rows' cells."""
     variables = list(result.variables)
@@ -393,6 +430,7 @@ def query(name: str) -> str | tuple[str, int]:
     q = _get_query(name)
     values = {p.name: (request.args.get(p.name) or "").strip() for p in q.params}
     fields = [{"param": p, "value": values[p.name], "options": _field_options(p),
+               "label": param_label(p),
                "input_type": "date" if p.type == "date" else "text"} for p in q.params]
     submitted = any(values.values()) or request.args.get("run") == "1"
     result = None
@@ -565,11 +603,11 @@ def audit() -> str:
     counts = matrix.counts()
     by_authority = []
     for iri, label in matrix.authorities:
-        cells = [c for (a, _s), c in matrix.cells.items() if a == iri]
-        findings = [f for c in cells for f in c.findings]
+        own = [c for (a, _s), c in matrix.cells.items() if a == iri]
+        findings = [f for c in own for f in c.findings]
         by_authority.append({
             "iri": iri, "label": label,
-            "cells": {k: sum(1 for c in cells if c.status == k) for k in OUTCOMES},
+            "cells": {k: sum(1 for c in own if c.status == k) for k in OUTCOMES},
             "findings": {k: sum(1 for f in findings if f.outcome == k)
                          for k in ("not met", "not evidenced", "superseded")}})
     return render_template("pages/audit.html", matrix=matrix, rows=rows, as_of=as_of or "",
