@@ -19,15 +19,25 @@ from .vocab import VocabList, local_name
 Rows = dict[str, list[dict[str, str]]]
 
 
-def sheet_of(graph: Graph, subject: Node, kinds: set[URIRef]) -> spec.Sheet | None:
+def kinds_of(sheet: spec.Sheet, vocab: dict[str, VocabList]) -> set[URIRef]:
+    """The types a row of the sheet may have: its one type, or its kind list's terms."""
+    if sheet.kind_list:
+        return set(vocab[sheet.kind_list].labels)
+    return {sheet.rdf_type} if sheet.rdf_type is not None else set()
+
+
+def sheet_of(graph: Graph, subject: Node, vocab: dict[str, VocabList]) -> spec.Sheet | None:
     types = set(graph.objects(subject, RDF.type))
-    for sheet in spec.SHEETS:
+    for sheet in spec.SHEETS:  # a fixed type first (a post is never read as a body)
         if sheet.rdf_type is not None and sheet.rdf_type in types and sheet is not spec.SOURCES:
             return sheet
-    return spec.BODIES if types & kinds else None
+    for sheet in spec.SHEETS:
+        if sheet.kind_list and types & kinds_of(sheet, vocab):
+            return sheet
+    return None
 
 
-def subjects(graph: Graph, slug: str, kinds: set[URIRef]) -> dict[URIRef, spec.Sheet]:
+def subjects(graph: Graph, slug: str, vocab: dict[str, VocabList]) -> dict[URIRef, spec.Sheet]:
     """The authority's subjects the template carries, each with its sheet."""
     la = authority_iri(slug)
     found: dict[URIRef, spec.Sheet] = {}
@@ -35,21 +45,22 @@ def subjects(graph: Graph, slug: str, kinds: set[URIRef]) -> dict[URIRef, spec.S
                                                           else set())
     for s in candidates:
         if isinstance(s, URIRef):
-            sheet = sheet_of(graph, s, kinds)
+            sheet = sheet_of(graph, s, vocab)
             if sheet is not None:
                 found[s] = sheet
     return found
 
 
-def carried(graph: Graph, slug: str, kinds: set[URIRef]) -> Graph:
+def carried(graph: Graph, slug: str, vocab: dict[str, VocabList]) -> Graph:
     """The facts of `graph` the template carries for the authority (the round trip's promise)."""
     out = Graph()
     la = authority_iri(slug)
-    for s, sheet in subjects(graph, slug, kinds).items():
+    for s, sheet in subjects(graph, slug, vocab).items():
         preds = {c.predicate for c in sheet.columns if c.predicate is not None}
+        kinds = kinds_of(sheet, vocab)
         for p, o in graph.predicate_objects(s):
             if p == RDF.type:
-                if o in kinds or o == sheet.rdf_type:
+                if o in kinds:
                     out.add((s, p, o))
             elif p in preds or (p == DG.authority and o == la):
                 out.add((s, p, o))
@@ -81,8 +92,7 @@ def cell_text(term: Node, column: spec.Column, slug: str, ids: set[URIRef],
 def to_rows(graph: Graph, slug: str, vocab: dict[str, VocabList],
             sources: Graph | None = None) -> Rows:
     """The authority's carried facts, one row per subject, sheet by sheet."""
-    kinds = set(vocab["body-kind"].labels)
-    found = subjects(graph, slug, kinds)
+    found = subjects(graph, slug, vocab)
     ids = set(found)
     rows: Rows = {sheet.name: [] for sheet in spec.SHEETS}
     cited: set[URIRef] = set()
@@ -93,6 +103,7 @@ def to_rows(graph: Graph, slug: str, vocab: dict[str, VocabList],
             values = [o for o in graph.objects(s, column.predicate)
                       if not isinstance(o, BNode)]
             if column.predicate == RDF.type:
+                kinds = kinds_of(sheet, vocab)
                 values = [o for o in values if o in kinds]
             if column.kind == spec.SOURCE:
                 cited.update(v for v in values if isinstance(v, URIRef))

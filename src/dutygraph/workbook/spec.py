@@ -51,6 +51,7 @@ class Sheet:
     rdf_type: URIRef | None   # None: the row's type comes from a column (Bodies' kind)
     columns: tuple[Column, ...]
     help: str
+    kind_list: str | None = None  # the vocabulary of the 'kind' column, when it gives the type
 
     def column(self, header: str) -> Column | None:
         for c in self.columns:
@@ -92,7 +93,8 @@ BODIES = Sheet("Bodies", None, (
     Column("has members", "has_members", REF, ORG.hasMember, multi=True),
     Column("meetings per year", "meetings_per_year", INT, DG.meetingsPerYear),
     COMMENT, *PROVENANCE,
-), "The authority, its boards, sub-groups, panels, committees and partner bodies.")
+), "The authority, its boards, sub-groups, panels, committees and partner bodies.",
+   kind_list="body-kind")
 
 POSTS = Sheet("Posts", ORG.Post, (
     _id("a short name, unique in the workbook"),
@@ -147,8 +149,28 @@ LINKS = Sheet("Links", DG.Link, (
 ), "Reporting and accountability links: subject relation object (the subject answers to "
    "the object).")
 
-SHEETS: tuple[Sheet, ...] = (SOURCES, BODIES, POSTS, PEOPLE, HOLDERS, MEMBERS, LINKS)
+REPORTS = Sheet("Reports", None, (
+    _id("a short name, unique in the workbook"),
+    Column("title", "title", TEXT, RDFS.label, required=True),
+    Column("kind", "kind", VOCAB_PREFIX + "report-kind", RDF.type, required=True, multi=True),
+    Column("report of", "report_of", REF, DG.reportOf, multi=True),
+    Column("period", "period", PLAIN, DG.period, help="e.g. 2023/24"),
+    Column("period end", "period_end", DATE, DG.periodEnd),
+    Column("published on", "published_on", DATE, DG.publishedOn),
+    COMMENT, *PROVENANCE,
+), "Reports: annual reports, published arrangements, yearly reports; a link's object may be "
+   "one (receives report).", kind_list="report-kind")
+
+EVIDENCE = Sheet("Evidence", DG.Evidence, (
+    _id("a short name, unique in the workbook"),
+    Column("label", "label", TEXT, RDFS.label),
+    Column("function", "function", VOCAB_PREFIX + "function", DG.evidenceFor, required=True,
+           multi=True),
+    Column("evidenced by", "evidenced_by", REF, DG.evidencedBy, required=True, multi=True),
+    COMMENT, *PROVENANCE,
+), "What the documents record of a statutory function being carried out, and by whom.")
+
+SHEETS: tuple[Sheet, ...] = (SOURCES, BODIES, POSTS, PEOPLE, HOLDERS, MEMBERS, LINKS,
+                             REPORTS, EVIDENCE)
 LISTS_SHEET = "Lists"  # the hidden sheet the drop-down lists point at; ignored on import
 
-# Which local things the template carries (their rdf:type), besides the bodies.
-CARRIED = tuple(s.rdf_type for s in SHEETS if s.rdf_type is not None and s is not SOURCES)

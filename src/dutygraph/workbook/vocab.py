@@ -17,7 +17,8 @@ from ..store import Store
 
 # What the lists are called in messages ("... is not a role").
 NOUNS = {"role": "role", "body-kind": "kind of body", "relation": "link kind",
-         "modality": "modality", "partner-kind": "Board partner kind", "provision": "provision"}
+         "modality": "modality", "partner-kind": "Board partner kind", "provision": "provision",
+         "report-kind": "kind of report", "function": "function"}
 
 
 def local_name(iri: str) -> str:
