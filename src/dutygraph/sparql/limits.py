@@ -20,7 +20,8 @@ MAX_QUERY_CHARS = 100_000
 """Characters in one query (the endpoint's own MAX_QUERY_LENGTH may be lower)."""
 
 MAX_PARSE_SECONDS = 5.0
-"""Time the parser may spend reading one query. rdflib's parser reads 1 to 3 ms per operand of
+"""CPU time the parser may spend reading one query (its own thread's CPU time, so a busy
+machine does not turn a good query into a refused one). rdflib's parser reads 1 to 3 ms per operand of
 a long chain (`1+1+…`), so a query within MAX_QUERY_CHARS could keep it busy for a minute
 before its depth is known; it is stopped here instead."""
 
