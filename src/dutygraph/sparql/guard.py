@@ -226,8 +226,8 @@ def _parse(text: str, parameter: str) -> tuple[ParseResults, Query]:
     try:
         return _with_deadline(lambda: _parse_now(text), MAX_PARSE_SECONDS)
     except _TooSlow:
-        raise InputError(f"the query took the parser more than {MAX_PARSE_SECONDS:g} s of CPU time to "
-                         f"read; shorten it (the depth limit is {MAX_DEPTH})",
+        raise InputError(f"the query took the parser more than {MAX_PARSE_SECONDS:g} s of CPU "
+                         f"time to read; shorten it (the depth limit is {MAX_DEPTH})",
                          parameter=parameter) from None
     except RecursionError:
         raise _too_deep("nests deeper than the parser reads") from None

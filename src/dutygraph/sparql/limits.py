@@ -21,9 +21,9 @@ MAX_QUERY_CHARS = 100_000
 
 MAX_PARSE_SECONDS = 5.0
 """CPU time the parser may spend reading one query (its own thread's CPU time, so a busy
-machine does not turn a good query into a refused one). rdflib's parser reads 1 to 3 ms per operand of
-a long chain (`1+1+…`), so a query within MAX_QUERY_CHARS could keep it busy for a minute
-before its depth is known; it is stopped here instead."""
+machine does not turn a good query into a refused one). rdflib's parser reads 1 to 3 ms per
+operand of a long chain (`1+1+…`), so a query within MAX_QUERY_CHARS could keep it busy for a
+minute before its depth is known; it is stopped here instead."""
 
 MAX_NESTING = 20
 """Brackets, groups, subqueries and parenthesised paths nested inside each other."""
