@@ -104,3 +104,24 @@ def test_the_csvw_metadata_is_valid_and_reads_every_exported_value(
     assert all(isinstance(h["as_at"], list) for h in holders)  # a separator makes a list
     import datetime as dt
     assert all(isinstance(d, dt.date) for h in holders for d in h["as_at"])
+
+
+def findings(report: Any) -> list[tuple[str, str, str, str]]:
+    return sorted((f.outcome, f.severity, f.shape, f.focus) for f in report.results)
+
+
+@pytest.mark.parametrize("slug", sorted(s for s, c in CASES.items() if c.get("validate_on")))
+def test_an_authority_round_tripped_through_the_workbook_gets_the_same_findings(
+        slug: str, memory_store: Store, vocab: dict[str, VocabList]) -> None:
+    import datetime as dt
+
+    from dutygraph.validation.api import validate_graph
+
+    day = dt.date.fromisoformat(CASES[slug]["validate_on"])
+    original = memory_store.export_graph(authority_graph(slug))
+    imported = import_bytes(xlsx_bytes(authority_rows(memory_store, slug, vocab), vocab),
+                            f"{slug}.xlsx", memory_store, slug)
+    want = validate_graph(original, as_of=day, framework=memory_store)
+    got = validate_graph(imported, as_of=day, framework=memory_store)
+    assert findings(want)
+    assert findings(got) == findings(want)
