@@ -52,7 +52,7 @@ def test_the_csv_form_round_trips_too(slug: str, form: str, memory_store: Store,
                                       vocab: dict[str, VocabList], tmp_path: Path) -> None:
     original = memory_store.export_graph(authority_graph(slug))
     out = tmp_path / ("wb.zip" if form == "zip" else "wb")
-    write_csv(authority_rows(memory_store, slug, vocab), slug, out)
+    write_csv(authority_rows(memory_store, slug, vocab), slug, out, vocab)
     imported = import_path(out, slug, memory_store)
     same(original, imported, slug, vocab)
 
@@ -94,7 +94,7 @@ def test_every_imported_subject_cites_its_document_and_its_workbook_row(
 def test_the_csvw_metadata_is_valid_and_reads_every_exported_value(
         slug: str, memory_store: Store, vocab: dict[str, VocabList], tmp_path: Path) -> None:
     rows = authority_rows(memory_store, slug, vocab)
-    write_csv(rows, slug, tmp_path)
+    write_csv(rows, slug, tmp_path, vocab)
     group = csvw.TableGroup.from_file(tmp_path / "csv-metadata.json")
     assert group.check_referential_integrity()
     read = {str(t.url): list(t.iterdicts(strict=True)) for t in group.tables}

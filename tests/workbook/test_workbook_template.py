@@ -66,11 +66,16 @@ def test_a_role_added_to_the_framework_appears_in_the_list(
 
 def test_the_csv_template_has_csvw_metadata_that_reads_and_imports(
         vocab: dict[str, VocabList], memory_store: Store, tmp_path: Path) -> None:
-    write_csv(example_rows(vocab), "example", tmp_path)
+    write_csv(example_rows(vocab), "example", tmp_path, vocab)
     group = csvw.TableGroup.from_file(tmp_path / "csv-metadata.json")
-    assert [str(t.url) for t in group.tables] == [f"{s.name}.csv" for s in spec.SHEETS]
+    assert [str(t.url) for t in group.tables] == [f"{spec.LISTS_SHEET}.csv"] + [
+        f"{s.name}.csv" for s in spec.SHEETS]
     for table in group.tables:
         assert len(list(table.iterdicts(strict=True))) >= 1
+    choices = list(group.tables[0].iterdicts(strict=True))
+    for name, vl in vocab.items():  # the lists other tools see are the store's vocabulary
+        assert sorted(c["term"].unsplit() for c in choices if c["list"] == name) == sorted(
+            str(t) for t in vl.labels)
     assert len(import_path(tmp_path / "Posts.csv", "example", memory_store)) > 50
 
 

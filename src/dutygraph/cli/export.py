@@ -51,7 +51,7 @@ def run_workbook(args: argparse.Namespace) -> int:
         out.write_bytes(xlsx_bytes(rows, vocab))
         written = [out]
     else:
-        written = write_csv(rows, slug, Path(args.out or f"{slug}-workbook"))
+        written = write_csv(rows, slug, Path(args.out or f"{slug}-workbook"), vocab)
     count = sum(len(v) for v in rows.values())
     print(f"wrote {count} rows to {', '.join(map(str, written))}", file=sys.stderr)
     return 0

@@ -34,6 +34,6 @@ def run(args: argparse.Namespace) -> int:
         out.write_bytes(xlsx_bytes(rows, vocab))
         print(f"wrote the template to {out}", file=sys.stderr)
     else:
-        written = write_csv(rows, EXAMPLE_SLUG, Path(args.out or "dutygraph-template"))
+        written = write_csv(rows, EXAMPLE_SLUG, Path(args.out or "dutygraph-template"), vocab)
         print(f"wrote {len(written)} file(s): {', '.join(map(str, written))}", file=sys.stderr)
     return 0

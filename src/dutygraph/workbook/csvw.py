@@ -37,8 +37,20 @@ def column_json(column: spec.Column) -> dict[str, Any]:
     return col
 
 
-def metadata(slug: str) -> dict[str, Any]:
-    tables = []
+LISTS_TABLE = {
+    "url": f"{spec.LISTS_SHEET}.csv", "dc:title": spec.LISTS_SHEET,
+    "dc:description": "The choices of the drop-down lists, read from the store's framework: "
+                      "a cell may give the choice or the term.",
+    "tableSchema": {"columns": [
+        {"name": "list", "titles": "list", "datatype": "string", "required": True},
+        {"name": "choice", "titles": "choice", "datatype": "string", "required": True},
+        {"name": "term", "titles": "term", "datatype": "anyURI", "required": True},
+    ], "primaryKey": ["list", "term"]},
+}
+
+
+def metadata(slug: str, lists: bool = False) -> dict[str, Any]:
+    tables: list[dict[str, Any]] = [LISTS_TABLE] if lists else []
     for sheet in spec.SHEETS:
         schema: dict[str, Any] = {
             "columns": [column_json(c) for c in sheet.columns],

@@ -145,6 +145,8 @@ def read_csv_files(files: dict[str, bytes], name: str, limits: Limits) -> RawWor
         if not fname.lower().endswith(".csv"):
             continue
         sheet = Path(fname).name[:-4]
+        if sheet == LISTS_SHEET:
+            continue  # the choices, written for other tools; not arrangements
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -195,8 +197,10 @@ def read_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> RawWo
         names = archive.namelist()
         if "[Content_Types].xml" in names:
             return read_xlsx(data, name, limits)
-        files = {n: archive.read(n) for n in names
-                 if n.lower().endswith(".csv") and "/" not in n.strip("/")}
+        # A zip of the files, or of the folder holding them (one level down).
+        files = {Path(n).name: archive.read(n) for n in names
+                 if n.lower().endswith(".csv") and n.count("/") <= 1
+                 and not n.startswith("__MACOSX/")}
     return read_csv_files(files, name, limits)
 
 

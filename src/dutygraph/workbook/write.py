@@ -74,11 +74,21 @@ def xlsx_bytes(rows: Rows, vocab: dict[str, VocabList]) -> bytes:
     return out.getvalue()
 
 
-def csv_files(rows: Rows, slug: str) -> dict[str, bytes]:
-    """One CSV per sheet, plus csv-metadata.json (W3C CSVW) describing their columns."""
+def csv_files(rows: Rows, slug: str,
+              vocab: dict[str, VocabList] | None = None) -> dict[str, bytes]:
+    """One CSV per sheet, the choices of each list (Lists.csv), and csv-metadata.json (W3C
+    CSVW) describing their columns."""
     import csv
 
     files: dict[str, bytes] = {}
+    if vocab is not None:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(["list", "choice", "term"])
+        for name in sorted(vocab):
+            for term in sorted(vocab[name].labels, key=lambda t: vocab[name].display(t).lower()):
+                writer.writerow([name, vocab[name].display(term), str(term)])
+        files[f"{spec.LISTS_SHEET}.csv"] = buf.getvalue().encode("utf-8")
     for sheet in spec.SHEETS:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
@@ -86,13 +96,15 @@ def csv_files(rows: Rows, slug: str) -> dict[str, bytes]:
         for row in rows.get(sheet.name, []):
             writer.writerow([row.get(c.header, "") for c in sheet.columns])
         files[f"{sheet.name}.csv"] = buf.getvalue().encode("utf-8")
-    files["csv-metadata.json"] = json.dumps(metadata(slug), indent=2).encode("utf-8")
+    files["csv-metadata.json"] = json.dumps(metadata(slug, lists=vocab is not None),
+                                            indent=2).encode("utf-8")
     return files
 
 
-def write_csv(rows: Rows, slug: str, out: Path) -> list[Path]:
+def write_csv(rows: Rows, slug: str, out: Path,
+              vocab: dict[str, VocabList] | None = None) -> list[Path]:
     """To a folder (created), or to a .zip file."""
-    files = csv_files(rows, slug)
+    files = csv_files(rows, slug, vocab)
     if out.suffix.lower() == ".zip":
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files.items():
