@@ -18,7 +18,9 @@ from dutygraph.workbook.vocab import VocabList, read_vocabulary
 from dutygraph.workbook.write import xlsx_bytes
 
 HERE = Path(__file__).parent
-MISTAKES: list[dict[str, Any]] = json.loads((HERE / "mistakes.json").read_text())["mistakes"]
+CASES: dict[str, Any] = json.loads((HERE / "mistakes.json").read_text())
+MISTAKES: list[dict[str, Any]] = CASES["mistakes"]
+MORE_MISTAKES: list[dict[str, Any]] = CASES["more"]
 
 
 @pytest.fixture(scope="session")
@@ -49,11 +51,16 @@ def with_mistakes(rows: Rows, vocab: dict[str, VocabList],
             out[sheet][row - 2][column] = cell_value(value)
     data = xlsx_bytes(out, vocab)
     renames = [m["rename"] for m in mistakes if "rename" in m]
-    if not renames:
+    headers = [m["header"] for m in mistakes if "header" in m]
+    if not renames and not headers:
         return data
     wb = load_workbook(io.BytesIO(data))
     for old, new in renames:
         wb[old].title = new
+    for sheet, old, new in headers:
+        for cell in wb[sheet][1]:
+            if cell.value == old:
+                cell.value = new
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -19,7 +19,7 @@ from dutygraph.workbook.read import DEFAULT_LIMITS, Limits
 from dutygraph.workbook.vocab import VocabList
 from dutygraph.workbook.write import xlsx_bytes
 
-from .conftest import MISTAKES, with_mistakes
+from .conftest import MISTAKES, MORE_MISTAKES, with_mistakes
 
 
 def problems_of(data: bytes, store: Store, limits: Limits = DEFAULT_LIMITS) -> list[str]:
@@ -112,3 +112,12 @@ def test_the_import_command_writes_nothing_and_exits_2_on_a_wrong_workbook(
     err = capsys.readouterr().err
     assert "10 problem(s), nothing written" in err
     assert all(m["expect"] in err for m in MISTAKES)
+
+
+@pytest.mark.parametrize("mistake", MORE_MISTAKES, ids=[m["kind"] for m in MORE_MISTAKES])
+def test_more_kinds_of_mistake_are_each_named_by_their_cell(
+        mistake: dict[str, Any], example: Rows, vocab: dict[str, VocabList],
+        memory_store: Store) -> None:
+    expected = mistake.get("expect_all") or [mistake["expect"]]
+    assert sorted(problems_of(with_mistakes(example, vocab, [mistake]), memory_store)) == sorted(
+        expected)

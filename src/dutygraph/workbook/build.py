@@ -198,13 +198,13 @@ class Builder:
             if not ID_RE.match(text):
                 self.fail(sheet.name, number, "id", f"'{text}' is not a usable id (letters, "
                           "digits, '-', '_' and '.', starting with a letter or digit)")
+            elif text == self.slug and sheet is not spec.BODIES:
+                self.fail(sheet.name, number, "id", f"'{text}' names the authority itself; "
+                          "only a row of 'Bodies' may use it")
             elif text in registry:
                 where = registry[text]
                 self.fail(sheet.name, number, "id", f"'{text}' is already the id of sheet "
                           f"'{where[0]}', row {where[1]}")
-            elif text == self.slug and sheet is not spec.BODIES:
-                self.fail(sheet.name, number, "id", f"'{text}' names the authority itself; "
-                          "only a row of 'Bodies' may use it")
             else:
                 registry[text] = (sheet.name, number)
 
@@ -219,7 +219,7 @@ class Builder:
         parsed: dict[spec.Column, list[Literal | URIRef]] = {}
         for column in sheet.columns:
             text = values.get(column, "")
-            if column.required and not text:
+            if column.required and not text and column in values:  # else: column missing
                 self.fail(sheet.name, number, column.header, "a value is required here"
                           + (f" ({column.help})" if column.help else ""))
                 continue
