@@ -18,7 +18,19 @@ const FILES = [
   ["cytoscape", "dist/cytoscape.min.js", "cytoscape/cytoscape.min.js"],
   ["cytoscape", "LICENSE", "cytoscape/LICENSE"],
   ["cytoscape", "package.json", "cytoscape/package.json"],
+  // The authority graph's layered layout (cytoscape-dagre over dagre) and its SVG export.
+  ["dagre", "dist/dagre.min.js", "dagre/dagre.min.js"],
+  ["dagre", "LICENSE", "dagre/LICENSE"],
+  ["dagre", "package.json", "dagre/package.json"],
+  ["cytoscape-dagre", "cytoscape-dagre.js", "cytoscape-dagre/cytoscape-dagre.js"],
+  ["cytoscape-dagre", "LICENSE", "cytoscape-dagre/LICENSE"],
+  ["cytoscape-dagre", "package.json", "cytoscape-dagre/package.json"],
+  ["cytoscape-svg", "cytoscape-svg.js", "cytoscape-svg/cytoscape-svg.js"],
+  ["cytoscape-svg", "LICENSE", "cytoscape-svg/LICENSE"],
+  ["cytoscape-svg", "package.json", "cytoscape-svg/package.json"],
 ];
+// axe-core (devDependencies) is not copied: the browser tests inject it from node_modules,
+// and the app never serves it.
 
 function packageDir(name) {
   return join(modules, ...name.split("/"));

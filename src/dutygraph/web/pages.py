@@ -701,6 +701,8 @@ def ontology() -> Response | tuple[str, int]:
     header = render_template("pages/ontology_header.html")
     html = html.replace("</head>", render_template("pages/ontology_head.html") + "</head>", 1)
     html = re.sub(r"<body[^>]*>", lambda m: m.group(0) + header, html, count=1)
+    # pyLODE's <html> names no language; screen readers need it to pick a voice.
+    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', html, count=1)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = ONTOLOGY_CSP
     return response
