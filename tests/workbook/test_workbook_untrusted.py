@@ -43,3 +43,27 @@ def test_a_formula_someone_typed_is_not_evaluated(
         import_bytes(buf.getvalue(), "f.xlsx", memory_store, "example")
     assert [str(p) for p in caught.value.problems] == [
         "sheet 'People', row 2, column 'name': a value is required here"]
+
+
+def with_entities(data: bytes) -> bytes:
+    """The workbook with an entity-expanding DTD put in front of every sheet's XML."""
+    import zipfile
+
+    dtd = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+           b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = body.replace(b"<worksheet", dtd + b"<worksheet", 1)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_sheet_declaring_entities_is_refused_unexpanded(
+        example: Rows, vocab: dict[str, VocabList], memory_store: Store) -> None:
+    with pytest.raises(WorkbookError) as caught:
+        import_bytes(with_entities(xlsx_bytes(example, vocab)), "e.xlsx", memory_store,
+                     "example")
+    assert [p.message[:27] for p in caught.value.problems] == ["not a readable xlsx workbook"[:27]]

@@ -2,7 +2,8 @@
 
 An xlsx is a zip: its declared uncompressed size is capped before openpyxl sees it (a zip
 bomb is refused unread), then it is opened read-only with cached values only (data_only: no
-formula is evaluated, no external link followed). Row, column, cell and byte caps bound the
+formula is evaluated, no external link followed); with defusedxml installed, openpyxl refuses
+any DTD or entity in the sheets' XML. Row, column, cell and byte caps bound the
 work whatever the file claims.
 """
 
@@ -82,6 +83,11 @@ def _add_rows(book: RawWorkbook, sheet: str, rows: Iterable[Sequence[object]],
         cells = [cell_str(v) for v in raw]
         while cells and cells[-1] == "":
             cells.pop()
+        if number - 1 > limits.max_rows:  # blank rows count too: they cost time to read
+            book.problems.append(Problem(sheet, number, None,
+                                         f"the sheet is too large: at most {limits.max_rows} "
+                                         "rows are read"))
+            break
         if table is None:
             if len(cells) > limits.max_columns:
                 book.problems.append(Problem(sheet, 1, None, f"{len(cells)} columns; at most "
@@ -91,11 +97,6 @@ def _add_rows(book: RawWorkbook, sheet: str, rows: Iterable[Sequence[object]],
             continue
         if not cells:
             continue
-        if number - 1 > limits.max_rows:
-            book.problems.append(Problem(sheet, number, None,
-                                         f"the sheet is too large: at most {limits.max_rows} "
-                                         "rows are read"))
-            break
         for i, text in enumerate(cells[:len(table.headers)]):
             if len(text) > limits.max_cell:
                 header = table.headers[i] if i < len(table.headers) else str(i + 1)
@@ -127,8 +128,13 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> RawWor
         for ws in wb.worksheets:
             if ws.title == LISTS_SHEET:
                 continue
-            _add_rows(book, ws.title, ws.iter_rows(values_only=True,
-                                                  max_col=limits.max_columns + 1), limits)
+            try:  # a read-only sheet is parsed as it is read
+                _add_rows(book, ws.title, ws.iter_rows(values_only=True,
+                                                      max_col=limits.max_columns + 1), limits)
+            except Exception as exc:  # defusedxml's refusals, damaged XML, bad values
+                book.tables.pop(ws.title, None)
+                book.problems.append(Problem(ws.title, None, None, "the sheet cannot be read "
+                                             f"({type(exc).__name__}: {exc})"))
     finally:
         wb.close()
     return book
