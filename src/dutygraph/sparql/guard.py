@@ -224,7 +224,7 @@ def _parse(text: str, parameter: str) -> tuple[ParseResults, Query]:
     calling out (the tree is judged before the algebra is made: rdflib's translation rewrites
     the tree in place)."""
     try:
-        return _with_deadline(lambda: _parse_now(text), MAX_PARSE_SECONDS)
+        return _parsed_within_limits(lambda: _parse_now(text))
     except _TooSlow:
         raise InputError(f"the query took the parser more than {MAX_PARSE_SECONDS:g} s of CPU "
                          f"time to read; shorten it (the depth limit is {MAX_DEPTH})",
@@ -242,16 +242,31 @@ def _parse(text: str, parameter: str) -> tuple[ParseResults, Query]:
         raise InputError(f"the query could not be read: {exc}", parameter=parameter) from None
 
 
+_PARSER_LOCK = threading.Lock()
+"""One parse at a time in a process: pyparsing's grammar objects are shared module state, and
+two first parses racing in two threads leave them broken for the life of the process (every
+later query then fails with a TypeError from inside the grammar; seen under load). Time spent
+waiting for it is not parse time: the budget counts the parsing thread's CPU."""
+
+
 def _parse_now(text: str) -> tuple[ParseResults, Query]:
     parsed = sparql_parser.parseQuery(text)
     _walk(parsed, text)
     return parsed, translateQuery(parsed)
 
 
+def _parsed_within_limits(work: Callable[[], T]) -> T:
+    """work() (a parse) under the deadline, one at a time. The lock is taken by the calling
+    thread, never by the parsing thread, so the exception that stops a slow parse can never
+    land between acquiring and releasing it."""
+    with _PARSER_LOCK:
+        return _with_deadline(work, MAX_PARSE_SECONDS)
+
+
 def _is_update(text: str) -> bool:
     """Whether the text is a SPARQL Update (read only to say so in the refusal)."""
     try:
-        _with_deadline(lambda: sparql_parser.parseUpdate(text), MAX_PARSE_SECONDS)
+        _parsed_within_limits(lambda: sparql_parser.parseUpdate(text))
     except (_TooSlow, RecursionError, ParseBaseException, ValueError):
         return False
     return True
