@@ -88,6 +88,10 @@ def test_the_template_command_writes_an_xlsx_that_imports(
     ttl = tmp_path / "t.ttl"
     assert main(["import", str(out), "--store", store, "--out", str(ttl)]) == 0
     assert len(Graph().parse(ttl)) > 50
+    elsewhere = tmp_path / "newtown.ttl"
+    assert main(["import", str(out), "--authority", "newtown", "--store", store,
+                 "--out", str(elsewhere)]) == 2  # the example's authority row is 'example'
+    assert not elsewhere.exists()
     assert main(["export", "--format", "xlsx", "--authority", "harrow", "--store", store,
                  "--out", str(tmp_path / "h.xlsx")]) == 0
     assert main(["export", "--format", "xlsx", "--authority", "nowhere", "--store",

@@ -46,7 +46,19 @@ def authority_of(book: RawWorkbook, vocab: dict[str, VocabList]) -> str:
 
 def import_book(book: RawWorkbook, slug: str | None, store: Store) -> Graph:
     vocab = read_vocabulary(store)
-    return build_graph(book, slug or authority_of(book, vocab), vocab, known_sources(store))
+    if slug is None:
+        slug = authority_of(book, vocab)
+    else:
+        try:
+            named = authority_of(book, vocab)
+        except WorkbookError:
+            named = slug  # no authority row: every row belongs to the slug given
+        if named != slug:
+            # Otherwise the row would become a second local authority inside this one.
+            book.problems.append(Problem("Bodies", None, "id", f"the authority's own row has "
+                                         f"the id '{named}', but the authority is '{slug}': "
+                                         f"give that row the id '{slug}'"))
+    return build_graph(book, slug, vocab, known_sources(store))
 
 
 def import_path(path: Path, slug: str | None, store: Store,
