@@ -32,6 +32,11 @@ rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 _DEFAULT_GRAPH = "urn:x-rdflib:default"
 
+# How many query datasets (one per set of FROM / FROM NAMED graphs) a snapshot keeps built.
+_VIEWS_KEPT = 32
+
+_View = tuple[Dataset, Graph]
+
 
 class MemoryStore(Store):
     kind = "memory"
@@ -39,10 +44,22 @@ class MemoryStore(Store):
 
     def __init__(self) -> None:
         self.location = "memory"
-        self._dataset = Dataset(default_union=True)
+        # The data and the query datasets built from it, swapped together in one assignment, so
+        # a reader never pairs one snapshot's data with another's views.
+        self._snapshot: tuple[Dataset, dict[tuple[tuple[str, ...], tuple[str, ...]], _View]] = (
+            Dataset(default_union=True), {})
         self._writes = 0  # bumped on every write: the store's version (see Store.version)
         self._identity = object()  # unlike id(self), never reused while a cache holds it
         self._lock = threading.Lock()  # serialises writers; readers use a snapshot
+
+    @property
+    def _dataset(self) -> Dataset:
+        return self._snapshot[0]
+
+    @_dataset.setter
+    def _dataset(self, dataset: Dataset) -> None:
+        # (Tests share one parsed dataset between stores this way.)
+        self._snapshot = (dataset, {})
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
         checked = check_query(query)
@@ -61,26 +78,41 @@ class MemoryStore(Store):
         graphs, or the query's FROM / FROM NAMED graphs taken from the store (a graph it does
         not hold is empty). rdflib never sees the dataset clauses, so its loader, which would
         fetch them from the web or read them from disk, is never reached."""
-        dataset = self._dataset
+        dataset, views = self._snapshot
         if not checked.names_dataset:
             context = QueryContext(dataset, initBindings={})
         else:
-            held = {str(g) for g in self.graph_names()}
-            named = Dataset()
-            for name in checked.named_graphs:
-                target = named.graph(URIRef(name))
-                if name in held:
-                    for triple in dataset.graph(URIRef(name)):
-                        target.add(triple)
-            default = Graph()
-            for name in checked.default_graphs:
-                if name in held:
-                    for triple in dataset.graph(URIRef(name)):
-                        default.add(triple)
+            # Built once per snapshot and set of graphs, not per query: copying the graphs
+            # cost more than evaluating most named queries. rdflib only reads them.
+            key = (tuple(checked.default_graphs), tuple(checked.named_graphs))
+            view = views.get(key)
+            if view is None:
+                view = self._view(dataset, key)
+                if len(views) >= _VIEWS_KEPT:
+                    views.clear()
+                views[key] = view
+            named, default = view
             context = QueryContext(named, initBindings={})
             context.graph = default
         context.prologue = algebra.prologue
         return context
+
+    @staticmethod
+    def _view(dataset: Dataset, key: tuple[tuple[str, ...], tuple[str, ...]]) -> _View:
+        defaults, nameds = key
+        held = {str(g.identifier) for g in dataset.graphs() if isinstance(g.identifier, URIRef)}
+        named = Dataset()
+        for name in nameds:
+            target = named.graph(URIRef(name))
+            if name in held:
+                for triple in dataset.graph(URIRef(name)):
+                    target.add(triple)
+        default = Graph()
+        for name in defaults:
+            if name in held:
+                for triple in dataset.graph(URIRef(name)):
+                    default.add(triple)
+        return named, default
 
     def select(self, query: str) -> SelectResult:
         form, result = self._query(query)
@@ -146,7 +178,7 @@ class MemoryStore(Store):
                 fresh.graph(name).add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                                        to_rdflib(quad.object)))
                 count += 1
-            self._dataset = fresh
+            self._snapshot = (fresh, {})
             self._writes += 1
         graphs = sorted(written) if names is None else sorted(names)
         return WriteResult(graphs, count, self.location)
