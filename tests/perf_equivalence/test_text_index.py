@@ -1,0 +1,59 @@
+"""The text index gives the rows the search question gives, and finds words by stem, prefix
+and spelling."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from dutygraph.queries import run_query
+from dutygraph.search import index_for
+from dutygraph.store import Store
+
+# Phrases, word parts, short needles, case, punctuation, definitions, nothing at all.
+TEXTS = ["serious case", "Serious Case Reviews", "chair", "lscb", "LSCB chair", "ch", "a",
+         "safeguarding partner", "section 13", "s13", "misstatement:", "director of children",
+         "annual report", "child death", "partner", "rious ca", "to account", "(", "zzzz-none"]
+
+
+def _rows(result: object) -> list[dict[str, str]]:
+    return [{k: str(v) for k, v in row.items()} for row in result.rows]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("kind", ["embedded", "memory"])
+def test_the_index_gives_the_search_questions_rows_in_its_order(
+        kind: str, text: str, request: pytest.FixtureRequest) -> None:
+    store: Store = request.getfixturevalue(f"{kind}_store")
+    want = run_query(store, "search", {"text": text})
+    got = index_for(store).search(text)
+    assert got.variables == want.variables
+    assert _rows(got) == _rows(want)
+
+
+def test_the_index_is_built_once_per_store_version(embedded_store: Store) -> None:
+    assert index_for(embedded_store) is index_for(embedded_store)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("serious case reviewing", "serious case review"),  # stemmed: reviewing ~ reviews
+    ("safeguard", "safeguarding"),                       # the last word as a prefix
+    ("seriuos case", "serious case"),                    # misspelt: the nearest word
+    ("Independant chair", "independent chair"),
+])
+def test_ranked_search_finds_words_by_stem_prefix_and_spelling(
+        embedded_store: Store, text: str, expected: str) -> None:
+    hits = index_for(embedded_store).ranked(text)
+    assert hits, text
+    assert any(expected in h.matched.lower() for h in hits[:10]), [h.matched for h in hits[:10]]
+
+
+def test_ranked_search_of_nothing_searchable_finds_nothing(embedded_store: Store) -> None:
+    assert index_for(embedded_store).ranked("  ,; ") == []
+    assert index_for(embedded_store).ranked("qqqqxxxxzzzz") == []
+
+
+def test_a_score_is_an_integer_as_the_question_gives_it(embedded_store: Store) -> None:
+    rows = index_for(embedded_store).search("chair").rows
+    assert rows and all(isinstance(r["score"], Literal) and r["score"].value in (100, 50, 20, 5)
+                        for r in rows)
