@@ -14,6 +14,12 @@ from selenium.webdriver.support import expected_conditions as ec
 
 from .test_pages_in_chromium import console_problems, open_page, set_value, wait
 
+
+def page_problems(driver: WebDriver) -> list[str]:
+    """Console problems of the page itself: Chromium's own probe for /favicon.ico (the pages
+    link an SVG icon) is not one."""
+    return [m for m in console_problems(driver) if "/favicon.ico" not in m]
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +65,7 @@ def test_the_validate_page_and_the_audit_page_count_the_same_outcomes_for_harrow
     assert int(validated["not-evidenced"] or 0) > 0  # there is something to compare
     assert shown.count("not met") == int(validated["not-met"] or 0)
     assert shown.count("not evidenced") == int(validated["not-evidenced"] or 0)
-    assert console_problems(browser) == []
+    assert page_problems(browser) == []
 
     open_page(browser, f"{live_server}/audit?as_of={DAY}")
     column = browser.find_element(By.CSS_SELECTOR,
@@ -70,4 +76,4 @@ def test_the_validate_page_and_the_audit_page_count_the_same_outcomes_for_harrow
     screenshot("audit-2015")
     assert audited == validated
     assert audited_cells == validated_cells
-    assert console_problems(browser) == []
+    assert page_problems(browser) == []
