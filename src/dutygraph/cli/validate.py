@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -69,12 +70,24 @@ def write_atomically(path: str, text: str) -> None:
         raise InputError("the folder does not exist", parameter="out", file=str(folder))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     try:
+        os.fchmod(fd, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """mkstemp makes its file 0600, and the rename would hand that to a report meant to be read
+    and published: keep the mode of the file replaced, else the one open() would give."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def run(args: argparse.Namespace) -> int:
