@@ -67,3 +67,29 @@ def test_a_score_is_an_integer_as_the_question_gives_it(embedded_store: Store) -
     rows = index_for(embedded_store).search("chair").rows
     assert rows and all(isinstance(r["score"], Literal) and r["score"].value in (100, 50, 20, 5)
                         for r in rows)
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The repository's data and twelve synthetic authorities (tools/synth.py)."""
+    from tools import synth
+
+    from dutygraph.datasets import Source, repository_files
+    from dutygraph.store import EmbeddedStore
+
+    folder = tmp_path_factory.mktemp("synthetic-index")
+    arrangements = folder / "twelve.nt"
+    synth.write(arrangements, 12, seed=7)
+    store = EmbeddedStore(folder / "store")
+    store.write(Source(repository_files(), extra=[arrangements]), drop_others=True)
+    return store
+
+
+@pytest.mark.parametrize("text", ["chair", "serious case", "director of children", "lscb",
+                                  "annual report", "member"])
+def test_on_synthetic_authorities_the_index_gives_the_search_questions_rows(
+        synthetic_store: Store, text: str) -> None:
+    sparql, _ = bound_text(synthetic_store, "search", {"text": text})
+    want = synthetic_store.select(sparql)
+    assert want.rows, text
+    assert _rows(index_for(synthetic_store).search(text)) == _rows(want)
