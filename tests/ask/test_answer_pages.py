@@ -164,3 +164,26 @@ def test_changing_the_kind_drops_a_subject_the_new_kind_is_not_asked_about(
     assert parse_qs(target.query) == {
         "authority": ["https://w3id.org/dutygraph/id/authority/harrow"]}
     assert ask_client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("authority", ["bromley", "Bromley", "London Borough of Bromley",
+                                       BROMLEY, "la:bromley"])
+def test_the_permalink_takes_the_authority_as_slug_name_or_iri_like_the_named_queries(
+        ask_client: FlaskClient, authority: str) -> None:
+    by_iri = ask_client.get("/ask/board-partners", query_string={
+        "authority": BROMLEY, "date": "2013-05-01"}).get_data(as_text=True)
+    response = ask_client.get("/ask/board-partners", query_string={
+        "authority": authority, "date": "2013-05-01"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:400]
+    rows = re.compile(r"<tbody>.*?</tbody>", re.S)
+    got = rows.search(response.get_data(as_text=True))
+    assert got and got.group(0) == rows.search(by_iri).group(0)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("authority", ["newtown", "not a council", "harrow-and-bromley"])
+def test_a_permalink_authority_that_names_no_authority_is_a_400_naming_it(
+        ask_client: FlaskClient, authority: str) -> None:
+    response = ask_client.get("/ask/board-partners", query_string={"authority": authority})
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "authority" in body and authority in body

@@ -9,17 +9,23 @@ plan; the web page only draws it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from rdflib.term import Node
 
 from ..errors import InputError
+from ..namespaces import authority_iri
+from ..queries.params import expand_prefixed, looks_like_iri
 from ..queries import QueryResult, run_query
 from ..store import Store
 from ..validation.dates import parse_day
 from .kinds import DG, MODALITIES, Kind, kind
 from .lexicon import Lexicon, Thing
 from .read import Day, Reading
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -102,8 +108,8 @@ def reading_from_params(kind_name: str, args: dict[str, str], lexicon: Lexicon,
     if k is None:
         raise InputError(f"no kind of question '{kind_name}'", parameter="kind")
     reading = Reading(args.get("q", ""), "answer", kind=k)
-    reading.subject = _thing(args.get("subject"), "subject", k, lexicon)
-    authority = _thing(args.get("authority"), "authority", k, lexicon)
+    reading.subject = _thing(args.get("subject"), "subject", lexicon)
+    authority = _authority(args.get("authority"), lexicon)
     if authority is not None and authority.category != "authority":
         raise InputError(f"<{authority.iri}> is not a local authority", parameter="authority")
     reading.authority = authority
@@ -117,7 +123,29 @@ def reading_from_params(kind_name: str, args: dict[str, str], lexicon: Lexicon,
     return reading
 
 
-def _thing(value: str | None, name: str, k: Kind, lexicon: Lexicon) -> Thing | None:
+def _authority(value: str | None, lexicon: Lexicon) -> Thing | None:
+    """The authority a permalink names: its IRI, its slug ("bromley", as the named queries
+    and /authority/<slug> take it) or one of its names ("Bromley", "London Borough of
+    Bromley"); a name that fits no authority, or several, is an InputError."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if looks_like_iri(text):
+        return _thing(expand_prefixed(text), "authority", lexicon)
+    by_slug = lexicon.get(str(authority_iri(text))) if _SLUG.match(text) else None
+    if by_slug is not None and by_slug.category == "authority":
+        return by_slug
+    hits = sorted(i for i in lexicon.named(text)
+                  if (t := lexicon.get(i)) is not None and t.category == "authority")
+    if len(hits) == 1:
+        return lexicon.get(hits[0])
+    if hits:
+        raise InputError(f"“{text}” names more than one authority: "
+                         + ", ".join(f"<{i}>" for i in hits), parameter="authority")
+    raise InputError(f"no authority has the slug, name or IRI “{text}”", parameter="authority")
+
+
+def _thing(value: str | None, name: str, lexicon: Lexicon) -> Thing | None:
     iri = (value or "").strip()
     if not iri:
         return None
