@@ -16,14 +16,13 @@ from rdflib.term import Node
 
 from ..errors import InputError
 from ..namespaces import authority_iri
-from ..queries.params import expand_prefixed, looks_like_iri
 from ..queries import QueryResult, run_query
+from ..queries.params import expand_prefixed, looks_like_iri
 from ..store import Store
 from ..validation.dates import parse_day
 from .kinds import DG, MODALITIES, Kind, kind
 from .lexicon import Lexicon, Thing
 from .read import Day, Reading
-
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
