@@ -20,8 +20,13 @@ def _rows(result: object) -> list[dict[str, str]]:
     return [{k: str(v) for k, v in row.items()} for row in result.rows]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("text", TEXTS)
-@pytest.mark.parametrize("kind", ["embedded", "memory"])
+# rdflib answers search.rq for a one- or two-letter text in seconds: those the embedded store
+# checks alone (the index is the same; the memory store's search.rq is what is compared).
+BROAD = {"a", "(", "ch", "partner"}
+CASES = [("embedded", t) for t in TEXTS] + [("memory", t) for t in TEXTS if t not in BROAD]
+
+
+@pytest.mark.parametrize(("kind", "text"), CASES)
 def test_the_index_gives_the_search_questions_rows_in_its_order(
         kind: str, text: str, request: pytest.FixtureRequest) -> None:
     store: Store = request.getfixturevalue(f"{kind}_store")
