@@ -30,7 +30,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("SPARQL text", {"sparql"}),
     ("store", {"store"}),
     ("limits", {"limits"}),
-    ("questions and checks", {"queries", "validation", "amendments", "ask", "workbook"}),
+    ("questions and checks", {"queries", "search", "validation", "amendments", "ask",
+                              "workbook"}),
     ("interfaces", {"cli", "web"}),
 ]
 
