@@ -76,14 +76,28 @@ def _layout() -> dict[str, Any]:
     """Nav and footer for every page template, including the entity page that the entities
     blueprint renders for /id/... (so this is app-wide); the footer names the data's sources,
     read only when a page is drawn."""
-    return {"nav_items": NAV_ITEMS, "footer_sources": _footer_sources}
+    return {"nav_items": NAV_ITEMS, "footer_sources": _footer_sources,
+            "footer_sources_total": _footer_sources_total}
 
 
-def _footer_sources() -> list[dict[str, str]]:
+# Source documents named in every page's footer: with a national store (thousands of
+# documents) the footer would outweigh the page, so it names the first few and counts the rest.
+FOOTER_SOURCES = 12
+
+
+def _all_sources() -> list[dict[str, str]]:
     try:
         return pagedata.source_documents(get_store())
     except StoreError:
         return []
+
+
+def _footer_sources() -> list[dict[str, str]]:
+    return _all_sources()[:FOOTER_SOURCES]
+
+
+def _footer_sources_total() -> int:
+    return len(_all_sources())
 
 
 @bp.app_template_filter("web_url")
@@ -204,12 +218,19 @@ def _table(result: QueryResult) -> tuple[list[str], list[list[Term | None]]]:
 # Home and the answer to "who is accountable for ...?"
 # ------------------------------------------------------------------------------------------
 
+# The home page links each function in each authority only while that stays a short list;
+# with a national store (1,530 authorities: 40,000 links) one form chooses both instead.
+HOME_AUTHORITY_LINKS = 10
+
+
 @bp.get("/")
 def home() -> str:
     store = get_store()
+    authorities = pagedata.authorities(store)
     return render_template(
         "pages/home.html",
-        authorities=pagedata.authorities(store),
+        authorities=authorities,
+        link_authorities=len(authorities) <= HOME_AUTHORITY_LINKS,
         functions=pagedata.functions(store),
         text=request.args.get("q", ""),
         chosen_authority=request.args.get("authority", ""),
@@ -569,11 +590,77 @@ OUTCOMES = {
 }
 
 
+# Authorities per page of the matrix: rows a laptop screen can scan, a page that stays small.
+AUDIT_PAGE_SIZE = 50
+# Each cell's findings and evidence are written out only when this few authorities are shown
+# (a search); a full page gives a "why" link per authority instead, keeping the page small.
+AUDIT_DETAIL_LIMIT = 5
+
+
 @bp.get("/audit")
 def audit() -> str:
-    """The compliance matrix: one row per requirement, one column per authority."""
-    # Imported when used: validation loads the shapes engine, which most pages never need.
+    """The compliance matrix: one row per authority (paged, searchable, filterable by
+    outcome), one column per requirement under a short heading (R1, R2...) whose full words
+    are in the key above. The whole matrix is computed once per store version and day."""
     as_of = _date_arg()
+    search = (request.args.get("q") or "").strip()
+    outcome = (request.args.get("outcome") or "").strip()
+    if outcome and outcome not in OUTCOMES:
+        raise InputError(f"outcome must be one of: {', '.join(OUTCOMES)}", parameter="outcome")
+    page = _page_number()
+    data = get_store().remember(("audit-page", as_of or ""), lambda: _audit_data(as_of),
+                                lambda d: len(d["authorities"]) * max(1, len(d["requirements"])))
+    chosen = [a for a in data["authorities"]
+              if (not search or search.casefold() in a["label"].casefold())
+              and (not outcome or a["cells_count"].get(outcome, 0) > 0)]
+    pages = max(1, -(-len(chosen) // AUDIT_PAGE_SIZE))
+    if page > pages:
+        raise InputError(f"there are only {pages} pages", parameter="page")
+    shown = chosen[(page - 1) * AUDIT_PAGE_SIZE: page * AUDIT_PAGE_SIZE]
+    shown_iris = {a["iri"] for a in shown}
+    dates = [(a, d) for a, d in pagedata.authority_dates(get_store()) if a.value in shown_iris]
+    query = {k: v for k, v in (("as_of", as_of or ""), ("q", search), ("outcome", outcome)) if v}
+    return render_template(
+        "pages/audit.html", as_of=as_of or "", day=data["day"], search=search,
+        outcome=outcome, outcomes=OUTCOMES, requirements=data["requirements"],
+        authorities=shown, total=len(data["authorities"]), matching=len(chosen),
+        page=page, pages=pages, first=(page - 1) * AUDIT_PAGE_SIZE + 1 if shown else 0,
+        detailed=len(shown) <= AUDIT_DETAIL_LIMIT, detail_limit=AUDIT_DETAIL_LIMIT,
+        page_links=_page_links(page, pages, query), document_dates=dates,
+        legend=[(OUTCOMES[k], _outcome_class(k), data["counts"].get(k, 0)) for k in OUTCOMES])
+
+
+def _page_number() -> int:
+    raw = (request.args.get("page") or "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise InputError("page must be a whole number from 1", parameter="page")
+    return int(raw)
+
+
+def _page_links(page: int, pages: int, query: dict[str, str]) -> list[dict[str, Any]]:
+    """Previous, the first, last and nearby pages, next: a bounded list however many pages."""
+    def url(n: int) -> str:
+        params: dict[str, Any] = {**query, "page": n if n > 1 else None}
+        return url_for("pages.audit", **params)
+
+    numbers = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links: list[dict[str, Any]] = []
+    if page > 1:
+        links.append({"text": "Previous", "url": url(page - 1), "rel": "prev"})
+    last = 0
+    for n in numbers:
+        if n > last + 1:
+            links.append({"text": "…", "url": None})
+        links.append({"text": str(n), "url": url(n), "current": n == page})
+        last = n
+    if page < pages:
+        links.append({"text": "Next", "url": url(page + 1), "rel": "next"})
+    return links
+
+
+def _audit_data(as_of: str | None) -> dict[str, Any]:
+    """What the matrix page shows, as plain data (kept in the answer cache): requirements
+    with short keys, and each authority's cells in requirement order with its counts."""
     day = dt.date.fromisoformat(as_of) if as_of else None
     # The whole audit, reading the graphs included, runs in a query worker under the time
     # limit: the worker reads the store through its own handle (the limited store passed
@@ -581,42 +668,34 @@ def audit() -> str:
     matrix = run_limited(_audit_matrix, get_store(), day)
     provisions = {str(p) for s in matrix.requirements for p in s.provisions}
     pages = pagedata.legislation_pages(get_store(), [URIRef(p) for p in provisions])
-    rows = []
-    for shape in matrix.requirements:
+    requirements = [{
+        "key": f"R{i}", "label": shape.label, "description": shape.description,
+        "severity": REQUIREMENT_WORDS.get(shape.severity_name, shape.severity_name),
+        "severity_name": shape.severity_name,
+        "provisions": [{"term": Term(str(p), matrix.provision_labels.get(
+            str(p), pagedata.fallback_label(str(p))), True), "page": pages.get(str(p))}
+            for p in shape.provisions]}
+        for i, shape in enumerate(matrix.requirements, start=1)]
+    authorities = []
+    for iri, label in matrix.authorities:
         cells = []
-        for iri, label in matrix.authorities:
+        for req, shape in zip(requirements, matrix.requirements, strict=True):
             cell = matrix.cell(iri, shape)
-            symbol, words, meaning = OUTCOMES.get(cell.status, ("", cell.status, ""))
+            symbol, words_, _meaning = OUTCOMES.get(cell.status, ("", cell.status, ""))
             cells.append({"status": cell.status, "css": _outcome_class(cell.status),
-                          "symbol": symbol, "words": words, "meaning": meaning,
-                          "authority": label,
+                          "symbol": symbol, "words": words_, "key": req["key"],
+                          "requirement": req["label"],
                           "messages": [f"{f.outcome}: {f.message}" for f in cell.findings],
                           "evidence": [e.line() for e in getattr(cell, "evidence", [])]})
-        rows.append({
-            "label": shape.label, "description": shape.description,
-            "severity": REQUIREMENT_WORDS.get(shape.severity_name, shape.severity_name),
-            "severity_name": shape.severity_name,
-            "provisions": [{"term": Term(str(p), matrix.provision_labels.get(
-                str(p), pagedata.fallback_label(str(p))), True), "page": pages.get(str(p))}
-                for p in shape.provisions],
-            "cells": cells})
-    counts = matrix.counts()
-    by_authority = []
-    for iri, label in matrix.authorities:
-        own = [c for (a, _s), c in matrix.cells.items() if a == iri]
-        findings = [f for c in own for f in c.findings]
-        by_authority.append({
-            "iri": iri, "label": label,
-            "cells": {k: sum(1 for c in own if c.status == k) for k in OUTCOMES},
+        findings = [f for shape in matrix.requirements
+                    for f in matrix.cell(iri, shape).findings]
+        authorities.append({
+            "iri": iri, "label": label, "cells": cells,
+            "cells_count": {k: sum(1 for c in cells if c["status"] == k) for k in OUTCOMES},
             "findings": {k: sum(1 for f in findings if f.outcome == k)
                          for k in ("not met", "not evidenced", "superseded")}})
-    return render_template("pages/audit.html", matrix=matrix, rows=rows, as_of=as_of or "",
-                           by_authority=by_authority,
-                           day=matrix.as_of.isoformat(),
-                           authorities=[Term(i, label, True) for i, label in matrix.authorities],
-                           document_dates=pagedata.authority_dates(get_store()),
-                           legend=[(OUTCOMES[k], _outcome_class(k), counts.get(k, 0))
-                                   for k in OUTCOMES])
+    return {"day": matrix.as_of.isoformat(), "requirements": requirements,
+            "authorities": authorities, "counts": dict(matrix.counts())}
 
 
 def _audit_matrix(store: Any, day: dt.date | None) -> Any:

@@ -1,0 +1,124 @@
+"""The home page and the compliance matrix stay small and usable with hundreds of authorities
+(tools.synth): the home page no longer links every function in every authority; the matrix
+shows 50 authorities a page, with search, an outcome filter and page links that work, and
+computes the audit once per store version and day."""
+
+from __future__ import annotations
+
+import math
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from tools import synth
+
+from dutygraph.datasets import load_graphs, repository_files
+from dutygraph.store import EmbeddedStore
+from dutygraph.web import create_app, pages
+
+pytestmark = pytest.mark.slow
+
+AUTHORITIES = 240
+PAGE_BYTES = 400_000  # bounded whatever the number of authorities
+
+
+@pytest.fixture(scope="module")
+def scale_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    path = tmp_path_factory.mktemp("synth") / "authorities.nt"
+    synth.write(path, AUTHORITIES, seed=5)
+    store = EmbeddedStore(None)
+    store.replace_graphs(load_graphs(repository_files(), extra=[path]), drop_others=True)
+    return create_app(store, {"QUERY_TIMEOUT": 600.0}).test_client()
+
+
+def _get(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-authority="([^"]+)"', html)
+
+
+def _page_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, flags=re.S)
+    assert nav, "no page links"
+    return {text: href.replace("&amp;", "&") for href, text in
+            re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(0))}
+
+
+def test_the_home_page_stays_small_with_hundreds_of_authorities(
+        scale_client: FlaskClient) -> None:
+    html = _get(scale_client, "/")
+    assert len(html.encode()) < 150_000
+    assert html.count("<a ") < 150  # not one link per function per authority
+    assert 'id="function-in-authority"' in html
+    assert html.count("<option") > AUTHORITIES  # every authority can still be chosen
+
+
+def test_the_matrix_shows_fifty_authorities_a_page_and_every_page_link_works(
+        scale_client: FlaskClient) -> None:
+    html = _get(scale_client, "/audit")
+    assert len(html.encode()) < PAGE_BYTES
+    first = _rows(html)
+    assert len(first) == pages.AUDIT_PAGE_SIZE
+    total = int(re.search(r"of (\d+)(?: \(of \d+ in the store\))?</h2>", html).group(1))
+    assert total >= AUTHORITIES
+    last_page = math.ceil(total / pages.AUDIT_PAGE_SIZE)
+    links = _page_links(html)
+    assert "Previous" not in links and "Next" in links and str(last_page) in links
+    second = _get(scale_client, links["Next"])
+    assert not set(_rows(second)) & set(first)
+    assert "Previous" in _page_links(second)
+    seen = set(first) | set(_rows(second))
+    for n in range(3, last_page + 1):
+        page = _get(scale_client, f"/audit?page={n}")
+        assert len(page.encode()) < PAGE_BYTES
+        seen |= set(_rows(page))
+    assert len(seen) == total  # every authority on exactly one page
+    assert scale_client.get(f"/audit?page={last_page + 1}").status_code == 400
+
+
+@pytest.mark.parametrize("bad", ["page=0", "page=two", "outcome=probably"])
+def test_a_bad_page_or_outcome_is_refused_naming_it(scale_client: FlaskClient, bad: str) -> None:
+    response = scale_client.get("/audit?" + bad)
+    assert response.status_code == 400
+    assert bad.split("=")[0] in response.get_data(as_text=True)
+
+
+def test_the_matrix_search_and_outcome_filter_narrow_the_rows(
+        scale_client: FlaskClient) -> None:
+    html = _get(scale_client, "/audit?q=" + "synthetic 0007")
+    rows = _rows(html)
+    assert len(rows) == 1 and rows[0].endswith("synth-0007")
+    assert "<details>" in html or "why" not in html  # one authority: its findings in place
+    nothing = _get(scale_client, "/audit?q=no+such+council")
+    assert _rows(nothing) == [] and 'id="no-authorities"' in nothing
+    failing = _get(scale_client, "/audit?outcome=not+met")
+    rows = _rows(failing)
+    assert rows
+    for iri in rows[:5]:
+        row = failing.split(f'<tr data-authority="{iri}"', 1)[1].split("</tr>", 1)[0]
+        assert "outcome-not-met" in row
+    # the filters are kept in the page links
+    if "pagination" in failing:
+        for href in _page_links(failing).values():
+            assert parse_qs(urlsplit(href).query).get("outcome") == ["not met"]
+
+
+def test_the_audit_is_computed_once_per_store_version_and_day(
+        scale_client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    real = pages._audit_data
+
+    def counted(as_of: str | None) -> dict[str, object]:
+        calls.append(as_of)
+        return real(as_of)
+
+    monkeypatch.setattr(pages, "_audit_data", counted)
+    for url in ("/audit?as_of=2015-06-30", "/audit?as_of=2015-06-30&page=2",
+                "/audit?as_of=2015-06-30&q=synthetic", "/audit?as_of=2015-06-30&outcome=met"):
+        _get(scale_client, url)
+    assert calls == ["2015-06-30"]
