@@ -174,7 +174,7 @@ def _build(store: Store) -> TextIndex:
     copy of its graphs in memory (rdflib took 7.5 s over the query Oxigraph answers in 0.1 s;
     a remote server need not be asked a heavy query, only for its graphs)."""
     source = store
-    if not isinstance(store, EmbeddedStore):
+    if store.oxigraph is None:  # no Oxigraph store behind it to read in place
         source = EmbeddedStore()
         source.replace_graphs({name: store.export_graph(name) for name in store.graph_names()},
                               drop_others=True)
