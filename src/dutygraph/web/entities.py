@@ -14,7 +14,7 @@ import importlib
 import re
 from html import escape
 
-from flask import Blueprint, Response, current_app, make_response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, g, make_response, redirect, request, url_for
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
@@ -51,6 +51,21 @@ def _exists(iri: str) -> bool:
         return page_ask(get_store(), "entity-known", iri=URIRef(iri))
     except InputError:  # not an IRI the engine accepts, so not one it holds
         return False
+
+
+@bp.app_template_global("described")
+def described(iri: str) -> bool:
+    """Whether the graph says anything about the IRI (as subject or object), so that an
+    /entity page for it exists; kept for the request, as a page names the same IRI often.
+
+    Why: a page that linked every IRI to /entity sent rdf:type, dcterms:title,
+    prov:wasDerivedFrom and the like, which the graph only uses as predicates, to a 404;
+    those are linked to their own IRIs (their vocabularies' pages) instead.
+    """
+    kept: dict[str, bool] = g.setdefault("dutygraph_described", {})
+    if iri not in kept:
+        kept[iri] = _exists(iri)
+    return kept[iri]
 
 
 def describe(iri: str) -> Graph:
@@ -111,8 +126,12 @@ def _label(graph: Graph, node: Node) -> str | None:
 def _cell(graph: Graph, node: Node) -> str:
     if isinstance(node, URIRef):
         text = escape(_label(graph, node) or str(node))
-        path = local_path_for(str(node))
-        return f'<a href="{escape(path)}">{text}</a>' if path else escape(str(node))
+        path = local_path_for(str(node)) if described(str(node)) else None
+        if path:
+            return f'<a href="{escape(path)}">{text}</a>'
+        if re.match(r"(?i)https?://", str(node)):
+            return f'<a href="{escape(str(node))}">{text}</a>'
+        return escape(str(node))
     if isinstance(node, Literal) and node.language:
         return f"{escape(str(node))} @{escape(node.language)}"
     return escape(str(node))
