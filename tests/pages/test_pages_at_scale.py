@@ -108,17 +108,23 @@ def test_the_matrix_search_and_outcome_filter_narrow_the_rows(
             assert parse_qs(urlsplit(href).query).get("outcome") == ["not met"]
 
 
-def test_the_audit_is_computed_once_per_store_version_and_day(
+def test_a_page_audits_only_its_own_authorities_and_is_kept_for_the_store_version(
         scale_client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str | None] = []
+    calls: list[tuple[str | None, tuple[str, ...] | None]] = []
     real = pages._audit_data
 
-    def counted(as_of: str | None) -> dict[str, object]:
-        calls.append(as_of)
-        return real(as_of)
+    def counted(as_of: str | None, which: tuple[str, ...] | None = None) -> dict[str, object]:
+        calls.append((as_of, which))
+        return real(as_of, which)
 
     monkeypatch.setattr(pages, "_audit_data", counted)
-    for url in ("/audit?as_of=2015-06-30", "/audit?as_of=2015-06-30&page=2",
-                "/audit?as_of=2015-06-30&q=synthetic", "/audit?as_of=2015-06-30&outcome=met"):
+    urls = ("/audit?as_of=2015-06-30", "/audit?as_of=2015-06-30&page=2",
+            "/audit?as_of=2015-06-30&outcome=met")
+    for url in urls:
         _get(scale_client, url)
-    assert calls == ["2015-06-30"]
+    paged = [which for _, which in calls if which is not None]
+    assert [len(w) for w in paged] == [pages.AUDIT_PAGE_SIZE] * 2  # one page each
+    assert [which for _, which in calls if which is None] == [None]  # the filter: all
+    for url in urls:  # again: everything is kept
+        _get(scale_client, url)
+    assert len(calls) == 3

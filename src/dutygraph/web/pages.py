@@ -608,26 +608,50 @@ def audit() -> str:
     if outcome and outcome not in OUTCOMES:
         raise InputError(f"outcome must be one of: {', '.join(OUTCOMES)}", parameter="outcome")
     page = _page_number()
-    data = get_store().remember(("audit-page", as_of or ""), lambda: _audit_data(as_of),
-                                lambda d: len(d["authorities"]) * max(1, len(d["requirements"])))
-    chosen = [a for a in data["authorities"]
-              if (not search or search.casefold() in a["label"].casefold())
-              and (not outcome or a["cells_count"].get(outcome, 0) > 0)]
+    if outcome:
+        # Which authorities have an outcome is known only from the whole matrix.
+        data = _cached_audit(as_of, None)
+        everyone = [(a["iri"], a["label"]) for a in data["authorities"]]
+    else:
+        everyone = [(a.value, a.label) for a in pagedata.authorities(get_store())]
+    chosen = [(iri, label) for iri, label in everyone
+              if not search or search.casefold() in label.casefold()]
+    if outcome:
+        with_outcome = {a["iri"] for a in data["authorities"]
+                        if a["cells_count"].get(outcome, 0) > 0}
+        chosen = [c for c in chosen if c[0] in with_outcome]
     pages = max(1, -(-len(chosen) // AUDIT_PAGE_SIZE))
     if page > pages:
         raise InputError(f"there are only {pages} pages", parameter="page")
-    shown = chosen[(page - 1) * AUDIT_PAGE_SIZE: page * AUDIT_PAGE_SIZE]
+    page_iris = tuple(iri for iri, _ in chosen[(page - 1) * AUDIT_PAGE_SIZE:
+                                               page * AUDIT_PAGE_SIZE])
+    if not outcome:
+        # Only the authorities on this page are audited: the time a page takes does not
+        # grow with the number of authorities in the store.
+        data = _cached_audit(as_of, page_iris) if page_iris else _cached_audit(as_of, ())
+    by_iri = {a["iri"]: a for a in data["authorities"]}
+    shown = [by_iri[i] for i in page_iris if i in by_iri]
     shown_iris = {a["iri"] for a in shown}
     dates = [(a, d) for a, d in pagedata.authority_dates(get_store()) if a.value in shown_iris]
     query = {k: v for k, v in (("as_of", as_of or ""), ("q", search), ("outcome", outcome)) if v}
     return render_template(
         "pages/audit.html", as_of=as_of or "", day=data["day"], search=search,
         outcome=outcome, outcomes=OUTCOMES, requirements=data["requirements"],
-        authorities=shown, total=len(data["authorities"]), matching=len(chosen),
+        authorities=shown, total=len(everyone), matching=len(chosen),
         page=page, pages=pages, first=(page - 1) * AUDIT_PAGE_SIZE + 1 if shown else 0,
         detailed=len(shown) <= AUDIT_DETAIL_LIMIT, detail_limit=AUDIT_DETAIL_LIMIT,
         page_links=_page_links(page, pages, query), document_dates=dates,
-        legend=[(OUTCOMES[k], _outcome_class(k), data["counts"].get(k, 0)) for k in OUTCOMES])
+        legend=[(OUTCOMES[k], _outcome_class(k),
+                 sum(a["cells_count"].get(k, 0) for a in shown)) for k in OUTCOMES])
+
+
+def _cached_audit(as_of: str | None, authorities: tuple[str, ...] | None) -> dict[str, Any]:
+    """The matrix data of these authorities (None: all) on the day, kept in the answer cache
+    for the store's version, so paging back and forth or filtering computes nothing."""
+    return get_store().remember(
+        ("audit-page", as_of or "", authorities),
+        lambda: _audit_data(as_of, authorities),
+        lambda d: len(d["authorities"]) * max(1, len(d["requirements"])))
 
 
 def _page_number() -> int:
@@ -658,14 +682,15 @@ def _page_links(page: int, pages: int, query: dict[str, str]) -> list[dict[str, 
     return links
 
 
-def _audit_data(as_of: str | None) -> dict[str, Any]:
+def _audit_data(as_of: str | None, which: tuple[str, ...] | None = None) -> dict[str, Any]:
     """What the matrix page shows, as plain data (kept in the answer cache): requirements
     with short keys, and each authority's cells in requirement order with its counts."""
     day = dt.date.fromisoformat(as_of) if as_of else None
     # The whole audit, reading the graphs included, runs in a query worker under the time
     # limit: the worker reads the store through its own handle (the limited store passed
     # here stands for it), so nothing that cannot be sent to a process is built out here.
-    matrix = run_limited(_audit_matrix, get_store(), day)
+    matrix = run_limited(_audit_matrix, get_store(), day,
+                         None if which is None else [URIRef(a) for a in which])
     provisions = {str(p) for s in matrix.requirements for p in s.provisions}
     pages = pagedata.legislation_pages(get_store(), [URIRef(p) for p in provisions])
     requirements = [{
@@ -698,13 +723,15 @@ def _audit_data(as_of: str | None) -> dict[str, Any]:
             "authorities": authorities, "counts": dict(matrix.counts())}
 
 
-def _audit_matrix(store: Any, day: dt.date | None) -> Any:
-    """The audit matrix of every authority in `store` on `day`; run in a query worker."""
+def _audit_matrix(store: Any, day: dt.date | None,
+                  authorities: list[URIRef] | None = None) -> Any:
+    """The audit matrix of these authorities (None: every one) in `store` on `day`; run in a
+    query worker."""
     from ..validation.audit import audit_view
     from ..validation.dataset import view_of_store
     from ..validation.dates import resolve
 
-    return audit_view(view_of_store(store, None), resolve(day))
+    return audit_view(view_of_store(store, authorities), resolve(day))
 
 
 def _outcome_class(status: str) -> str:
