@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..workbook.api import import_path
+from ..workbook.api import import_book, template_examples
+from ..workbook.read import read_path
+from ..workbook.vocab import read_vocabulary
 from .common import add_store_options, store_from
 
 
@@ -32,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
                          parameter="--authority")
     path = Path(args.workbook)
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder", file=str(path))
+        raise InputError("no such file or folder", file=str(path))  # the error names it
     with store_from(args, read_only=True) as store:
-        graph = import_path(path, args.authority, store)
+        book = read_path(path)
+        graph = import_book(book, args.authority, store)
+        for warning in template_examples(book, read_vocabulary(store)):
+            print(f"dutygraph import: warning: {path}: {warning}", file=sys.stderr)
     data = graph.serialize(format="turtle")
     if args.out:
         Path(args.out).write_text(data, encoding="utf-8")

@@ -245,6 +245,9 @@ class Builder:
                 self.graph.add((subject, RDF.type, DG.SourceDocument))
                 for p, o in triples:
                     self.graph.add((subject, p, o))
+                # A source's IRI is not under the authority's, so it says whose it is: the
+                # rule that splits a `build --with` file by authority (datasets.py) needs it.
+                self.graph.add((subject, DG.authority, self.la))
             return
         if sheet.rdf_type is not None:
             self.graph.add((subject, RDF.type, sheet.rdf_type))
@@ -285,6 +288,7 @@ class Builder:
             raise WorkbookError(self.book.name, self.problems)
         self.graph.add((self.wb, RDF.type, PROV.Entity))
         self.graph.add((self.wb, RDFS.label, Literal(self.book.name)))
+        self.graph.add((self.wb, DG.authority, self.la))  # (as for sources: see add_row)
         return self.graph
 
 
