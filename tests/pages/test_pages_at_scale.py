@@ -128,3 +128,21 @@ def test_a_page_audits_only_its_own_authorities_and_is_kept_for_the_store_versio
     for url in urls:  # again: everything is kept
         _get(scale_client, url)
     assert len(calls) == 3
+
+
+def test_the_authority_list_pages_and_searches(scale_client: FlaskClient) -> None:
+    html = _get(scale_client, "/authority/")
+    names = _listed(html)
+    assert len(names) == pages.AUTHORITIES_PAGE_SIZE
+    links = _page_links(html)
+    second = _get(scale_client, links["Next"])
+    more = _listed(second)
+    assert more and not set(more) & set(names)
+    found = _get(scale_client, "/authority/?q=synthetic+0042")
+    assert _listed(found) == ["synth-0042"]
+    assert scale_client.get("/authority/?page=99").status_code == 400
+
+
+def _listed(html: str) -> list[str]:
+    listing = html.split('<ul class="authority-list">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="/authority/([^"]+)">', listing)

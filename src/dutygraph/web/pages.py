@@ -361,11 +361,26 @@ def _queries_about(ent: pagedata.Entity) -> list[dict[str, str]]:
 # Authorities
 # ------------------------------------------------------------------------------------------
 
+# Authorities listed per page of /authority/ (1,530 in a national store).
+AUTHORITIES_PAGE_SIZE = 100
+
+
 @bp.get("/authority/")
 def authorities() -> str:
-    store = get_store()
-    return render_template("pages/authorities.html", authorities=[
-        (a, authority_slug(a.value)) for a in pagedata.authorities(store)])
+    """Every authority by name, a page at a time, with a search by name."""
+    search = (request.args.get("q") or "").strip()
+    page = _page_number()
+    everyone = pagedata.authorities(get_store())
+    chosen = [a for a in everyone if not search or search.casefold() in a.label.casefold()]
+    pages = max(1, -(-len(chosen) // AUTHORITIES_PAGE_SIZE))
+    if page > pages:
+        raise InputError(f"there are only {pages} pages", parameter="page")
+    shown = chosen[(page - 1) * AUTHORITIES_PAGE_SIZE: page * AUTHORITIES_PAGE_SIZE]
+    return render_template(
+        "pages/authorities.html", authorities=[(a, authority_slug(a.value)) for a in shown],
+        search=search, total=len(everyone), matching=len(chosen), page=page, pages=pages,
+        page_links=_page_links(page, pages, {"q": search} if search else {},
+                               "pages.authorities"))
 
 
 def _authority_or_404(slug: str) -> URIRef:
@@ -661,11 +676,12 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _page_links(page: int, pages: int, query: dict[str, str]) -> list[dict[str, Any]]:
+def _page_links(page: int, pages: int, query: dict[str, str],
+                endpoint: str = "pages.audit") -> list[dict[str, Any]]:
     """Previous, the first, last and nearby pages, next: a bounded list however many pages."""
     def url(n: int) -> str:
         params: dict[str, Any] = {**query, "page": n if n > 1 else None}
-        return url_for("pages.audit", **params)
+        return url_for(endpoint, **params)
 
     numbers = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     links: list[dict[str, Any]] = []
