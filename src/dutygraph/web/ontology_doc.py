@@ -16,6 +16,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from rdflib import RDF, SKOS, Graph
+
 from .. import paths
 
 _LOCK = threading.Lock()
@@ -63,11 +65,22 @@ def _generate(ttl: Path) -> str:
     # pyLODE logs its progress at INFO/DEBUG on the root logger; keep the server log quiet.
     previous = logging.root.level
     try:
-        return str(OntPub(str(ttl)).make_html())
+        return str(OntPub(for_pylode(ttl)).make_html())
     except Exception as exc:
         raise DocsUnavailable(f"pyLODE could not document {ttl.name}: {exc}") from exc
     finally:
         logging.root.setLevel(previous)
+
+
+def for_pylode(ttl: Path) -> Graph:
+    """The ontology as pyLODE should read it. pyLODE takes every skos:ConceptScheme for the
+    ontology itself (the page was titled and identified as our last scheme, "Audit outcomes");
+    the schemes' own typing is left out of what it reads, so the metadata is the ontology's.
+    Their concepts, labels and definitions are all still documented."""
+    graph = Graph()
+    graph.parse(ttl, format="turtle")
+    graph.remove((None, RDF.type, SKOS.ConceptScheme))
+    return graph
 
 
 def _save(path: Path, html: str) -> None:
