@@ -13,7 +13,8 @@ from rdflib import Graph, URIRef
 from dutygraph.ask import Lexicon, load_lexicon, read
 from dutygraph.ask.dates import find_dates
 from dutygraph.ask.lexicon import authority_aliases
-from dutygraph.store import EmbeddedStore
+from dutygraph.ask.succession import kind_on
+from dutygraph.store import EmbeddedStore, Store
 
 from .conftest import TODAY, load_questions
 
@@ -24,8 +25,8 @@ QUESTIONS = load_questions()
 @pytest.mark.parametrize("case", [q for q in QUESTIONS if "read" in q],
                          ids=[q["q"][:60] for q in QUESTIONS if "read" in q])
 def test_the_reader_reads_each_answerable_question_as_the_file_says(
-        ask_lexicon: Lexicon, case: dict[str, Any]) -> None:
-    reading = read(case["q"], ask_lexicon, DAY)
+        ask_lexicon: Lexicon, ask_store: Store, case: dict[str, Any]) -> None:
+    reading = read(case["q"], ask_lexicon, DAY, lambda k, day: kind_on(ask_store, k, day))
     assert reading.status == "answer", (reading.why, [c.text for c in reading.choices])
     assert reading.kind is not None and reading.kind.name == case["read"]["kind"]
     want = {k: str(v) for k, v in case["read"].items() if k != "kind"}

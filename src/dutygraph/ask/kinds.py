@@ -102,6 +102,7 @@ KINDS: tuple[Kind, ...] = (
               (r"\bmembers? of\b", 3), (r"\bmembership\b", 3), (r"\bpartner agencies\b", 4),
               (r"\bwho (has|have|must|should|needs?) (to )?be on\b", 4),
               (r"\brepresented on\b", 3), (r"\brepresentatives?\b", 2),
+              (r"\bwho (is|are|was|were) on\b", 4),
               (r"\binclude[sd]?\b", 2)),
          needs_authority=True,
          examples=("Who were Bromley's board partners on 1 May 2013?",

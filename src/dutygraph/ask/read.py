@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -228,7 +229,14 @@ def _cue_tokens(text: str, spans: list[tuple[int, int]]) -> set[int]:
 # The reader
 # ------------------------------------------------------------------------------------------
 
-def read(question: str, lexicon: Lexicon, today: dt.date | None = None) -> Reading:
+# Told a kind and the day a question is about (today when it gives none), gives the kind
+# that answers it on that day and why, when the law behind the asked kind had been replaced
+# (the Board's partners -> the safeguarding partners); see succession.kind_on.
+Successor = Callable[[Kind, dt.date], tuple[Kind, str] | None]
+
+
+def read(question: str, lexicon: Lexicon, today: dt.date | None = None,
+         successor: Successor | None = None) -> Reading:
     """The reading of one question against the lexicon of the graph it is to be answered
     from; `today` is the day "today" and "now" mean (default: the machine's)."""
     today = today or dt.date.today()
@@ -295,6 +303,14 @@ def read(question: str, lexicon: Lexicon, today: dt.date | None = None) -> Readi
                        or [_choice_for(k, subject, reading.authority, None) for k in tied])
     reading.kind = best
     _read_dates(reading, raw, dates, today)
+    # A question dated after the law behind its kind was replaced is about its successor;
+    # one with no date keeps its kind, answered as at the authority's data (the page says
+    # which day that is).
+    later = successor(best, dt.date.fromisoformat(reading.day.iso)) \
+        if successor is not None and reading.day is not None else None
+    if later is not None:
+        reading.kind, why = later
+        reading.notes.append(why)
     if best.name == "duties" and modality:
         reading.modality = modality
     reading = _fill(reading, about, citations, cite_words, topic_words, lexicon, text)

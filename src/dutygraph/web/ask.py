@@ -24,8 +24,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..ask import KINDS, Lexicon, Reading, load_lexicon, read
 from ..ask.answer import Plan, plan, reading_from_params, run
 from ..ask.dates import long_date
-from ..ask.kinds import MODALITIES
+from ..ask.kinds import MODALITIES, Kind
 from ..ask.kinds import kind as kind_named
+from ..ask.lexicon import Thing
+from ..ask.read import Day
+from ..ask.succession import kind_on, succession
 from ..errors import InputError, QueryTimeout, StoreError
 from ..queries import QueryResult
 from . import get_store
@@ -66,12 +69,16 @@ def ask() -> BaseResponse | str:
     question = _question()
     if not question:
         return render_template("pages/ask.html", reading=None, question="", kinds=KINDS)
-    reading = read(question, lexicon(), today())
+    reading = read(question, lexicon(), today(), _successor)
     if reading.status == "answer" and reading.kind is not None:
         params = {**reading.params(), "q": question}
         return redirect(_link(reading.kind.name, params), 303)
     return render_template("pages/ask.html", reading=reading, question=question, kinds=KINDS,
                            choice_url=choice_url)
+
+
+def _successor(k: Kind, day: dt.date) -> tuple[Kind, str] | None:
+    return kind_on(get_store(), k, day)
 
 
 def choice_url(choice: Any) -> str:
@@ -135,8 +142,11 @@ def answer(kind: str) -> Response | str:
     if fmt != "html":
         raise InputError(f"no format '{fmt}' (html, csv or json)", parameter="format")
     permalink = _link(kind, reading.params())
+    law = _law_of_the_day(reading, lex)
+    if law is not None and law.history_plan is not None:
+        result = run(get_store(), law.history_plan)  # the old answer, on its last day
     return render_template(
-        "pages/ask_answer.html", reading=reading, plan=p, result=result,
+        "pages/ask_answer.html", reading=reading, plan=p, result=result, law=law,
         table=_table(result, p), permalink=permalink,
         query_url=url_for("pages.query", name=p.query) + "?" + urlencode(p.params),
         api_url=f"/api/queries/{p.query}.json" + ("?" + urlencode(p.params) if p.params else ""),
@@ -147,13 +157,62 @@ def answer(kind: str) -> Response | str:
     )
 
 
+@dataclass
+class LawOfTheDay:
+    """The answer for a duty or function that had ended before the day asked about: its
+    successors' answers (current law first), what replaced it and when, the day used, and
+    the plan of the old answer shown as history (or as still in force, in a grace period)."""
+
+    day: str
+    dateless: bool
+    replaced: list[str]
+    current: list[tuple[str, Plan, tuple[list[str], list[list[Cell | None]]]]]
+    graces: list[str]
+    history_title: str
+    history_plan: Plan | None
+
+
+def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
+    """Follow dg:supersededBy from the duty or function asked about when it ended before
+    the day (a question with no date means today): the successors in force that day answer
+    the question; the old answer, on its last day in force, is history."""
+    k, subject = reading.kind, reading.subject
+    if k is None or k.name != "accountable" or subject is None or \
+            subject.category not in ("function", "duty"):
+        return None
+    on = dt.date.fromisoformat(reading.day.iso) if reading.day is not None else today()
+    chain = succession(get_store(), subject.iri)
+    if not chain.ended_before(on) or chain.last is None:
+        return None
+    current = []
+    for s in chain.in_force_on(on):
+        thing = lex.get(s.iri) or Thing(s.iri, s.label, "duty")
+        successor = Reading(reading.question, "answer", kind=reading.kind, subject=thing,
+                            authority=reading.authority,
+                            day=Day(on.isoformat(), None, "day"))
+        sp = plan(successor)
+        current.append((f"{s.label} ({s.provision})", sp, _table(run(get_store(), sp), sp)))
+    graces = [f"Until {long_date(g.last) if g.last else 'further notice'}, “{g.label}” "
+              f"({g.provision}) kept the old function going for work under way: the old "
+              "answer below is still in force for that work." for g in chain.grace_on(on)]
+    last = Reading(reading.question, "answer", kind=reading.kind, subject=subject,
+                   authority=reading.authority,
+                   day=Day(chain.last.isoformat(), None, "day"))
+    title = (f"Still in force for work under way: “{subject.label}”, as on its last day, "
+             f"{long_date(chain.last)}" if graces else
+             f"History: “{subject.label}”, as on its last day in force, "
+             f"{long_date(chain.last)}")
+    return LawOfTheDay(long_date(on), reading.day is None, chain.replaced_words(subject.label),
+                       current, graces, title, plan(last))
+
+
 def _explain(reading: Reading, lex: Lexicon) -> None:
     """The words behind a permalink's parts: when the page carries the question (q) and the
     question still reads as these parts, its notes (spelling read, what was ignored) and the
     words each date came from are shown too; parts changed by hand keep no words."""
     if not reading.question or reading.kind is None:
         return
-    again = read(reading.question, lex, today())
+    again = read(reading.question, lex, today(), _successor)
     if again.status != "answer" or again.kind is not reading.kind:
         return
     if again.params() == {k: v for k, v in reading.params().items()}:
