@@ -4,7 +4,8 @@ asked for, so /ontology works from a fresh clone however the app is started (no 
 Why generate at request time: the documentation must match the ontology the app serves; a page
 built by hand goes stale or is missing. The page is kept in memory per version of the Turtle
 file (its content hash), and written to a cache folder so other workers and restarts reuse it.
-A `make docs` page (docs/ontology/index.html) is used only when it is newer than the ontology.
+A `make docs` page (docs/ontology/index.html) is not read: pyLODE run on the raw Turtle takes a
+concept scheme for the ontology (see for_pylode).
 """
 
 from __future__ import annotations
@@ -43,11 +44,8 @@ def ontology_html() -> str:
     with _LOCK:
         if key in _MEMO:
             return _MEMO[key]
-        built = paths.root() / "docs" / "ontology" / "index.html"
         cached = cache_dir() / f"{key}.html"
-        if built.is_file() and built.stat().st_mtime >= ttl.stat().st_mtime:
-            html = built.read_text(encoding="utf-8")
-        elif cached.is_file():
+        if cached.is_file():
             html = cached.read_text(encoding="utf-8")
         else:
             html = _generate(ttl)
