@@ -42,8 +42,8 @@ def test_the_permalink_answers_the_same_without_the_question(ask_client: FlaskCl
     query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items() if k != "q"}
     bare = ask_client.get(urlparse(url).path, query_string=query).get_data(as_text=True)
     rows = re.compile(r"<tbody>.*?</tbody>", re.S)
-    assert rows.search(with_words) and rows.search(with_words).group(0) == \
-        rows.search(bare).group(0)  # type: ignore[union-attr]
+    table, table_bare = rows.search(with_words), rows.search(bare)
+    assert table and table_bare and table.group(0) == table_bare.group(0)
     permalink = re.search(r'<a href="([^"]+)" rel="bookmark">', bare)
     assert permalink and "q=" not in permalink.group(1) and "authority=" in permalink.group(1)
 
@@ -187,3 +187,30 @@ def test_a_permalink_authority_that_names_no_authority_is_a_400_naming_it(
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "authority" in body and authority in body
+
+
+@pytest.mark.parametrize(("question", "provisions"), [
+    ("Who is responsible for child death reviews in Bromley today?",
+     {"CA 2004 s16M(1)", "CA 2004 s16M(3)"}),
+    ("Who is responsible for serious case reviews?", {"CA 2004 s16F(1)", "CA 2004 s16B(1)"}),
+    ("Who is responsible for serious case reviews on 1 October 2019?",
+     {"CA 2004 s16F(1)", "CA 2004 s16B(1)"}),
+])
+def test_the_json_export_of_an_answer_about_replaced_law_carries_its_successors(
+        ask_client: FlaskClient, question: str, provisions: set[str]) -> None:
+    data = json.loads(ask_client.get(_answer_url(ask_client, question) + "&format=json")
+                      .get_data(as_text=True))
+    law = data["lawOfTheDay"]
+    assert law["replaced"] and all("was replaced by" in line for line in law["replaced"])
+    got = {r["provisionLabel"] for s in law["successors"] for r in s["rows"]
+           if r.get("provisionLabel")}
+    assert provisions <= got
+
+
+def test_an_answer_about_law_in_force_on_its_day_has_no_successors(
+        ask_client: FlaskClient) -> None:
+    data = json.loads(ask_client.get(_answer_url(
+        ask_client, "Who is responsible for serious case reviews in Bromley on 1 May 2013?")
+        + "&format=json").get_data(as_text=True))
+    assert "lawOfTheDay" not in data
+    assert any(r.get("provisionLabel") == "SI 2006/90 reg 5(1)(e)" for r in data["rows"])

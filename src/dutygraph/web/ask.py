@@ -132,17 +132,24 @@ def answer(kind: str) -> Response | str:
     reading = reading_from_params(kind, args, lex, today())
     _explain(reading, lex)
     p = plan(reading)
-    result = run(get_store(), p)
     fmt = (request.args.get("format") or "html").lower()
+    if fmt not in ("html", "csv", "json"):
+        raise InputError(f"no format '{fmt}' (html, csv or json)", parameter="format")
+    result = run(get_store(), p)
+    law = _law_of_the_day(reading, lex)
     if fmt == "csv":
         return _download(result.to_csv(), "text/csv", kind)
     if fmt == "json":
-        body = json.dumps(_json(reading, p, result), ensure_ascii=False, indent=2)
+        data = _json(reading, p, result)
+        if law is not None:
+            data["lawOfTheDay"] = {
+                "day": law.day, "replaced": law.replaced, "graces": law.graces,
+                "successors": [{"title": title, "query": sp.query, "params": sp.params,
+                                "rows": sr.to_json_dict()["rows"]}
+                               for title, sp, sr, _t in law.current]}
+        body = json.dumps(data, ensure_ascii=False, indent=2)
         return _download(body, "application/json", kind)
-    if fmt != "html":
-        raise InputError(f"no format '{fmt}' (html, csv or json)", parameter="format")
     permalink = _link(kind, reading.params())
-    law = _law_of_the_day(reading, lex)
     if law is not None and law.history_plan is not None:
         result = run(get_store(), law.history_plan)  # the old answer, on its last day
     return render_template(
@@ -166,7 +173,7 @@ class LawOfTheDay:
     day: str
     dateless: bool
     replaced: list[str]
-    current: list[tuple[str, Plan, tuple[list[str], list[list[Cell | None]]]]]
+    current: list[tuple[str, Plan, QueryResult, tuple[list[str], list[list[Cell | None]]]]]
     graces: list[str]
     history_title: str
     history_plan: Plan | None
@@ -191,7 +198,8 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
                             authority=reading.authority,
                             day=Day(on.isoformat(), None, "day"))
         sp = plan(successor)
-        current.append((f"{s.label} ({s.provision})", sp, _table(run(get_store(), sp), sp)))
+        got = run(get_store(), sp)
+        current.append((f"{s.label} ({s.provision})", sp, got, _table(got, sp)))
     graces = [f"Until {long_date(g.last) if g.last else 'further notice'}, “{g.label}” "
               f"({g.provision}) kept the old function going for work under way: the old "
               "answer below is still in force for that work." for g in chain.grace_on(on)]
