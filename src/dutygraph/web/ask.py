@@ -177,6 +177,7 @@ class LawOfTheDay:
     graces: list[str]
     history_title: str
     history_plan: Plan | None
+    history_day: str = ""
 
 
 def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
@@ -211,7 +212,7 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
              f"History: “{subject.label}”, as on its last day in force, "
              f"{long_date(chain.last)}")
     return LawOfTheDay(long_date(on), reading.day is None, chain.replaced_words(subject.label),
-                       current, graces, title, plan(last))
+                       current, graces, title, plan(last), long_date(chain.last))
 
 
 def _explain(reading: Reading, lex: Lexicon) -> None:
