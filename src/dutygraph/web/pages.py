@@ -137,6 +137,14 @@ def _date_arg(name: str = "as_of") -> str | None:
     return day.isoformat() if day else None
 
 
+def _authorities() -> list[Term]:
+    """Every authority by label, kept per store version: with 1,530 authorities, reading their
+    labels costs seconds (the label look-up's VALUES rows are parsed on every call), and the
+    home, authority and audit pages all need the list."""
+    store = get_store()
+    return store.remember(("page:authorities",), lambda: pagedata.authorities(store), len)
+
+
 def _catalogue() -> list[NamedQuery]:
     return sorted(catalogue(), key=lambda q: q.name)
 
@@ -226,7 +234,7 @@ HOME_AUTHORITY_LINKS = 10
 @bp.get("/")
 def home() -> str:
     store = get_store()
-    authorities = pagedata.authorities(store)
+    authorities = _authorities()
     return render_template(
         "pages/home.html",
         authorities=authorities,
@@ -262,7 +270,7 @@ def answer() -> Response | str | tuple[str, int]:
     return render_template(
         "pages/answer.html", fn=fn, view=view, result=result, function=function,
         table=_table(result),
-        authorities=pagedata.authorities(store), chosen_authority=authority,
+        authorities=_authorities(), chosen_authority=authority,
         authority_label=pagedata.label_of(store, authority) if authority else None,
         as_of=as_of or "",
         api_params=urlencode({k: v for k, v in params.items() if v}),
@@ -370,7 +378,7 @@ def authorities() -> str:
     """Every authority by name, a page at a time, with a search by name."""
     search = (request.args.get("q") or "").strip()
     page = _page_number()
-    everyone = pagedata.authorities(get_store())
+    everyone = _authorities()
     chosen = [a for a in everyone if not search or search.casefold() in a.label.casefold()]
     pages = max(1, -(-len(chosen) // AUTHORITIES_PAGE_SIZE))
     if page > pages:
@@ -628,7 +636,7 @@ def audit() -> str:
         data = _cached_audit(as_of, None)
         everyone = [(a["iri"], a["label"]) for a in data["authorities"]]
     else:
-        everyone = [(a.value, a.label) for a in pagedata.authorities(get_store())]
+        everyone = [(a.value, a.label) for a in _authorities()]
     chosen = [(iri, label) for iri, label in everyone
               if not search or search.casefold() in label.casefold()]
     if outcome:
@@ -647,7 +655,9 @@ def audit() -> str:
     by_iri = {a["iri"]: a for a in data["authorities"]}
     shown = [by_iri[i] for i in page_iris if i in by_iri]
     shown_iris = {a["iri"] for a in shown}
-    dates = [(a, d) for a, d in pagedata.authority_dates(get_store()) if a.value in shown_iris]
+    dates = [(a, d) for a, d in get_store().remember(
+        ("page:authority-dates",), lambda: pagedata.authority_dates(get_store()), len)
+        if a.value in shown_iris]
     query = {k: v for k, v in (("as_of", as_of or ""), ("q", search), ("outcome", outcome)) if v}
     return render_template(
         "pages/audit.html", as_of=as_of or "", day=data["day"], search=search,
