@@ -43,3 +43,29 @@ def test_first_parses_racing_in_threads_all_succeed(threads: int) -> None:
     done = subprocess.run([sys.executable, "-c", PROGRAM.replace("THREADS", str(threads))],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+PACKRAT_PROGRAM = textwrap.dedent("""
+    import pyparsing
+    pyparsing.ParserElement.enable_packrat()  # as matplotlib does when it is imported
+    from dutygraph.errors import InputError
+    from dutygraph.sparql.guard import check_query
+    from dutygraph.sparql.limits import MAX_NESTING
+    for n in range(1, MAX_NESTING + 3):
+        text = "SELECT (" + "STR(" * n + "1" + ")" * n + " AS ?x) WHERE {}"
+        try:
+            check_query(text)
+        except InputError as exc:
+            print(str(exc))
+            break
+""")
+
+
+def test_with_pyparsing_memoisation_on_the_refusal_is_still_the_documented_limit() -> None:
+    """Another library in the process may switch pyparsing's packrat memoisation on, which
+    makes each level of nesting cost the parser more frames; the first refusal must still be
+    the documented nesting limit, not the parser running out of frames."""
+    done = subprocess.run([sys.executable, "-c", PACKRAT_PROGRAM],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "nests more than" in done.stdout, done.stdout

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -148,6 +149,19 @@ def _wait_for_cpu_seconds(thread: threading.Thread, seconds: float) -> None:
         thread.join(min(0.05, seconds - used))
 
 
+PARSE_STACK_BYTES = 16 << 20
+"""The parsing thread's stack: room for PARSE_RECURSION_LIMIT frames of the parser."""
+
+PARSE_RECURSION_LIMIT = 3000
+"""Python frames the parser may use. pyparsing's frames per level of nesting depend on its
+global state: with packrat memoisation on (another library in the process may switch it on;
+matplotlib does) it reads only 14 levels within Python's default 1,000 frames, fewer than the
+documented MAX_NESTING; with 3,000 it reads past MAX_NESTING either way, so the limit that
+refuses a query is always the documented one. Raised once, when this module is imported."""
+
+if sys.getrecursionlimit() < PARSE_RECURSION_LIMIT:
+    sys.setrecursionlimit(PARSE_RECURSION_LIMIT)
+
 WALL_FACTOR = 20
 """How many times the CPU budget a parse may take on the clock before it is stopped anyway."""
 
@@ -175,8 +189,12 @@ def _with_deadline(work: Callable[[], T], seconds: float) -> T:
         except BaseException as exc:  # handed to the caller as it is
             outcome["error"] = exc
 
-    thread = threading.Thread(target=run, name="sparql-parse", daemon=True)
-    thread.start()
+    previous = threading.stack_size(PARSE_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="sparql-parse", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
     _wait_for_cpu_seconds(thread, seconds)
     while thread.is_alive():
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident or 0),
