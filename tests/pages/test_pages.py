@@ -347,7 +347,10 @@ def test_uploading_a_failing_arrangement_shows_findings_grouped_by_provision(
     assert response.status_code == 200, html[:1000]
     assert_page_keeps_the_rules(html)
     assert "Does not conform" in html
-    assert "Breach of a legal duty" in html
+    # a finding is named by the force of what it asks and by its outcome, never as a breach
+    # unless a document says so (three outcomes: met, not met, not evidenced)
+    assert "Legal duty (must)" in html and "not evidenced" in html
+    assert "Breach of a legal duty" not in html
     assert 'class="finding-group"' in html
     assert "legislation.gov.uk" in html
 

@@ -501,10 +501,6 @@ def query(name: str) -> str | tuple[str, int]:
 # ------------------------------------------------------------------------------------------
 
 _UPLOAD_FORMATS = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples"}
-# Severity in words: what a finding of each SHACL severity means for the authority.
-SEVERITY_WORDS = {"Violation": "Breach of a legal duty",
-                  "Warning": "Departure from statutory guidance",
-                  "Info": "Note"}
 # The force of a requirement (a shape), by the severity of a finding against it.
 REQUIREMENT_WORDS = {"Violation": "Legal duty (must)",
                      "Warning": "Statutory guidance (should)",
