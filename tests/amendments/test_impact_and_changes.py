@@ -133,7 +133,9 @@ def test_an_unknown_authority_is_refused_with_exit_2(
 
 @pytest.fixture()
 def app(memory_store: Store) -> Flask:
-    app: Flask = create_app(memory_store)
+    # a generous time limit: these tests are about the answers, not the limits (tests/limits),
+    # and the memory store's what-changed can pass 10 s on a machine busy with other tests
+    app: Flask = create_app(memory_store, {"QUERY_TIMEOUT": 120.0})
     assert "amendments" in app.blueprints  # the app factory registers /impact and /changes
     return app
 
