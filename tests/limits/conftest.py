@@ -4,8 +4,6 @@ listener that must hear nothing, and a canary file whose access time shows any r
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from rdflib import Graph, URIRef
 from dutygraph.limits.process_executor import ProcessExecutor
 from dutygraph.store import EmbeddedStore, Store
 from dutygraph.web import create_app
+from tests.hardening.conftest import Listener
 
 STORE_KINDS = ["memory", "oxigraph_memory", "embedded"]
 LONG_AGO = 1_000_000_000  # 2001: an access time any read on a relatime filesystem moves
@@ -39,56 +38,6 @@ def executor(store: Store) -> ProcessExecutor:
     assert isinstance(found, ProcessExecutor)
     return found
 
-
-class Listener:
-    """A TCP listener on a free loopback port that records every connection made to it
-    (`connections()` drains the kernel's backlog first, so no timing is involved)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.05)
-        self.port = int(self.sock.getsockname()[1])
-        self.received: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _accept(self) -> bool:
-        try:
-            conn, _ = self.sock.accept()
-        except OSError:
-            return False
-        with conn:
-            conn.settimeout(0.5)
-            try:
-                data = conn.recv(4096)
-            except OSError:
-                data = b""
-            self.received.append(data or b"<connected>")
-        return True
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            self._accept()
-
-    def connections(self) -> list[bytes]:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.sock.setblocking(False)
-        while self._accept():
-            pass
-        return list(self.received)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.sock.close()
 
 
 @pytest.fixture()
