@@ -11,7 +11,6 @@ run (dutygraph build writes a store the server is not serving, or the server is 
 
 from __future__ import annotations
 
-import contextlib
 import os
 from typing import Any
 
@@ -40,33 +39,6 @@ def config_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
     return config
 
 
-# Queries of each shape the service parses, beside the catalogue's own texts.
-WARM_UP_QUERIES = (
-    "ASK {}", "ASK { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
-    "DESCRIBE <urn:x>",
-)
-
-
-def warm_up_parser() -> None:
-    """Parse every catalogue query and each common shape once, in one thread, before the
-    server answers anyone. Why: rdflib's SPARQL grammar (pyparsing) learns how to call each
-    parse action on its first use, and two threads doing that at once leave it broken for the
-    life of the process (every later parse fails). This makes the common parse actions known
-    before any concurrency; the complete fix is a lock in the parser's one caller."""
-    from .. import paths
-    from ..sparql import check_query
-
-    texts = list(WARM_UP_QUERIES)
-    with contextlib.suppress(OSError):
-        texts += [p.read_text(encoding="utf-8")
-                  for p in sorted(paths.queries_dir().rglob("*.rq"))]
-    for text in texts:
-        with contextlib.suppress(Exception):
-            check_query(text)
-
-
 def make_app(spec: str | None = None, config: dict[str, Any] | None = None, *,
              update: str | None = None, graphs: str | None = None) -> Flask:
     settings = config_from_env()
@@ -75,9 +47,7 @@ def make_app(spec: str | None = None, config: dict[str, Any] | None = None, *,
     # The store's own limit too: the embedded store stops streaming rows past it, and a
     # remote store's HTTP request gives up (the executor's limit covers everything else).
     store.timeout = float(settings.get("QUERY_TIMEOUT", DEFAULT_CONFIG["QUERY_TIMEOUT"]))
-    app = create_app(store, settings)
-    warm_up_parser()
-    return app
+    return create_app(store, settings)
 
 
 def __getattr__(name: str) -> Any:
