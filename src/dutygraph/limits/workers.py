@@ -55,6 +55,7 @@ READ_METHODS = frozenset({"select", "ask", "construct", "graph_names", "export_g
                           "triple_count"})
 # Modules an exec'd zygote imports once, so that its forked workers start warm.
 PRELOAD = ("rdflib", "pyoxigraph", "dutygraph.store", "dutygraph.queries",
+           "dutygraph.sparql.results", "dutygraph.limits.answers",
            "dutygraph.validation", "dutygraph.validation.audit",
            # an uploaded workbook: openpyxl reads /etc/mime.types when imported, which the
            # sandbox would refuse

@@ -1,5 +1,8 @@
 """Choosing a response format from the Accept header, a `format` parameter or a URL suffix.
 
+The media types themselves, and the writers, are dutygraph.sparql.results's (one copy, which
+the query workers use); NotAcceptable is re-exported from there.
+
 Two families: SPARQL results (SELECT/ASK) and RDF graphs (CONSTRUCT/DESCRIBE, entities).
 Each offers canonical media types first (so `*/*` and a missing Accept get the first, the
 default) and then aliases that common clients send (SPARQLWrapper sends application/json for
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MIMEAccept
 
 from ..errors import InputError
+from ..sparql.results import GRAPH_MEDIA, RESULT_MEDIA, NotAcceptable, content_type
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,14 @@ class Family:
 
 RESULTS = Family(
     "results",
-    media={"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-           "csv": "text/csv", "tsv": "text/tab-separated-values"},
+    media=dict(RESULT_MEDIA),
     aliases={"application/json": "json", "application/xml": "xml", "text/xml": "xml"},
     names={"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv",
            "tsv": "tsv"},
 )
 GRAPH = Family(
     "graph",
-    media={"turtle": "text/turtle", "json-ld": "application/ld+json",
-           "nt": "application/n-triples", "xml": "application/rdf+xml"},
+    media=dict(GRAPH_MEDIA),
     aliases={"application/x-turtle": "turtle", "application/turtle": "turtle",
              "text/n3": "turtle", "text/rdf+n3": "turtle", "application/n3": "turtle",
              "application/json": "json-ld", "application/x-json+ld": "json-ld",
@@ -54,11 +56,10 @@ GRAPH = Family(
            "n-triples": "nt", "xml": "xml", "rdf": "xml", "rdfxml": "xml", "rdf+xml": "xml",
            "owl": "xml"},
 )
+__all__ = ["FAMILIES", "GRAPH", "RESULTS", "Family", "NotAcceptable", "candidates",
+           "choose", "fallback", "media_type"]
+
 FAMILIES = {"results": RESULTS, "graph": GRAPH}
-
-
-class NotAcceptable(InputError):
-    """No format the client accepts can carry this answer (HTTP 406)."""
 
 
 def choose(family: Family, accept: MIMEAccept, format_values: Iterable[str] = (),
@@ -95,10 +96,19 @@ def choose(family: Family, accept: MIMEAccept, format_values: Iterable[str] = ()
 
 
 def media_type(family: Family, key: str) -> str:
-    media = family.media[key]
-    if media.startswith("text/") or media.endswith(("+xml", "/xml")):
-        return f"{media}; charset=utf-8"
-    return media
+    return content_type(family.media[key])
+
+
+def candidates(family: Family, accept: MIMEAccept, format_values: Iterable[str] = ()
+               ) -> list[str]:
+    """The formats to try, best first: the one chosen and, when it came from Accept (not a
+    `format` parameter), the next one Accept admits, should the first not carry the answer
+    (RDF/XML cannot write every predicate). The worker that writes the answer tries them in
+    turn (dutygraph.sparql.results.write_graph)."""
+    values = [v for v in format_values if v and v.strip()]
+    key = choose(family, accept, values)
+    other = None if values else fallback(family, accept, key)
+    return [key] if other is None or other == key else [key, other]
 
 
 def fallback(family: Family, accept: MIMEAccept, refused: str) -> str | None:

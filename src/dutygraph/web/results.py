@@ -1,186 +1,26 @@
-"""Writing query answers in the formats the endpoint offers.
+"""The result writers, for the web's modules that import them from here.
 
-SELECT/ASK results are written here (JSON, XML, CSV, TSV per the W3C result formats) rather
-than by each engine, so every store kind gives the same bytes, and so the row cap is checked
-before a byte is written. Graphs go through rdflib's serialisers with our prefixes, and
-JSON-LD is compacted with the package's context (context.jsonld).
+The one copy lives in dutygraph.sparql.results, below the limits layer, so that the query
+workers write answers under the time and memory limits (limits.answers); nothing is
+defined here.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-import json
-import re
-from collections.abc import Mapping, Sequence
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from ..sparql.results import (
+    GRAPH_MEDIA,
+    RESULT_MEDIA,
+    Serialised,
+    ask_bytes,
+    graph_bytes,
+    jsonld_context,
+    select_bytes,
+    term_json,
+    write_ask,
+    write_graph,
+    write_select,
+)
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
-from rdflib.term import Node
-
-from ..namespaces import bind_prefixes
-from ..paths import context_file
-from .negotiation import NotAcceptable
-
-_XSD_STRING = str(XSD.string)
-_LANG_STRING = str(RDF.langString)
-# Characters XML 1.0 cannot carry at all; they are written as U+FFFD in XML results.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _utf8(text: str) -> bytes:
-    """UTF-8, with any lone surrogate (rdflib lets a query's \\uD800 through) replaced."""
-    return text.encode("utf-8", "replace")
-
-
-def _datatype(term: Literal) -> str | None:
-    dt = str(term.datatype) if term.datatype else None
-    return None if dt in (None, _XSD_STRING, _LANG_STRING) else dt
-
-
-def term_json(term: Node) -> dict[str, str]:
-    """One RDF term as a SPARQL 1.1 Query Results JSON binding."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif _datatype(term):
-            out["datatype"] = str(term.datatype)
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-def _xml_text(value: str) -> str:
-    return escape(_XML_ILLEGAL.sub("\ufffd", value))
-
-
-def _xml_attr(value: str) -> str:
-    return quoteattr(_XML_ILLEGAL.sub("\ufffd", value))
-
-
-def _term_xml(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{_xml_text(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{_xml_text(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"<literal xml:lang={_xml_attr(term.language)}>{_xml_text(str(term))}</literal>"
-    dt = _datatype(term)
-    if dt:
-        return f"<literal datatype={_xml_attr(dt)}>{_xml_text(str(term))}</literal>"
-    return f"<literal>{_xml_text(str(term))}</literal>"
-
-
-def _term_csv(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _escape_tsv_string(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
-
-
-def _term_tsv(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, Literal)
-    text = f'"{_escape_tsv_string(str(term))}"'
-    if term.language:
-        return f"{text}@{term.language}"
-    dt = _datatype(term)
-    return f"{text}^^<{dt}>" if dt else text
-
-
-def select_bytes(variables: Sequence[str], rows: Sequence[Mapping[str, Node]], fmt: str) -> bytes:
-    """SELECT results in one of json, xml, csv, tsv."""
-    if fmt == "json":
-        doc = {"head": {"vars": list(variables)},
-               "results": {"bindings": [{v: term_json(t) for v, t in row.items()
-                                         if v in variables} for row in rows]}}
-        return _utf8(json.dumps(doc, ensure_ascii=False))
-    if fmt == "xml":
-        out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
-               '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f"<variable name={_xml_attr(v)}/>" for v in variables]
-        out.append("</head>\n<results>\n")
-        for row in rows:
-            out.append("<result>")
-            out += [f"<binding name={_xml_attr(v)}>{_term_xml(row[v])}</binding>"
-                    for v in variables if v in row]
-            out.append("</result>\n")
-        out.append("</results>\n</sparql>\n")
-        return _utf8("".join(out))
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow([_term_csv(row.get(v)) for v in variables])
-        return _utf8(buf.getvalue())
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join(_term_tsv(row.get(v)) for v in variables) for row in rows]
-        return _utf8("\n".join(lines) + "\n")
-    raise ValueError(f"unknown results format {fmt!r}")
-
-
-def ask_bytes(answer: bool, fmt: str) -> bytes:
-    """ASK results; CSV and TSV (which the W3C note leaves undefined for ASK) as one line."""
-    word = "true" if answer else "false"
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": answer}).encode()
-    if fmt == "xml":
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
-                f"<head/>\n<boolean>{word}</boolean>\n</sparql>\n").encode()
-    if fmt in ("csv", "tsv"):
-        return f"{word}\n".encode()
-    raise ValueError(f"unknown results format {fmt!r}")
-
-
-@functools.cache
-def jsonld_context() -> dict[str, Any]:
-    """The package's JSON-LD @context object (the value, not the wrapping document)."""
-    doc = json.loads(context_file().read_text(encoding="utf-8"))
-    context: dict[str, Any] = doc["@context"]
-    return context
-
-
-def graph_bytes(graph: Graph, fmt: str) -> bytes:
-    """A graph as turtle, nt, json-ld (compacted with our context) or xml (RDF/XML)."""
-    out = Graph()
-    bind_prefixes(out)
-    for triple in graph:
-        out.add(triple)
-    if fmt == "json-ld":
-        return _utf8(out.serialize(format="json-ld", context=jsonld_context(),
-                                   auto_compact=True))
-    if fmt == "xml":
-        try:
-            return _utf8(out.serialize(format=fmt))
-        except ValueError as exc:
-            # RDF/XML writes a predicate as an XML element name; `urn:1` or `http://x/a#`
-            # cannot be split into one. The client asked for a format that cannot carry
-            # this answer: 406, not a server error.
-            raise NotAcceptable(
-                f"this answer cannot be written as RDF/XML ({exc}); ask for Turtle, "
-                "N-Triples or JSON-LD", parameter="Accept") from exc
-    if fmt in ("turtle", "nt"):
-        return _utf8(out.serialize(format=fmt))
-    raise ValueError(f"unknown graph format {fmt!r}")
+__all__ = ["GRAPH_MEDIA", "RESULT_MEDIA", "Serialised", "ask_bytes", "graph_bytes",
+           "jsonld_context", "select_bytes", "term_json", "write_ask", "write_graph",
+           "write_select"]

@@ -13,24 +13,30 @@ judged by the one guard (dutygraph.sparql) on the parsed query. FROM / FROM NAME
 default-graph-uri / named-graph-uri naming a graph the store does not hold read it as an empty
 graph (never fetched), as the W3C protocol tests expect. 406 when Accept admits no format we
 can write, 415 for other POST bodies, 503 past QUERY_TIMEOUT, 400 past MAX_ROWS / MAX_RESULT_BYTES.
+The query runs, and its answer is written, in a query worker (limits.answers): an answer no
+accepted format can carry is a 406 naming why, one whose writing needs more memory than a
+worker may have a 400, and the answer cache keeps the bytes.
 A browser asking for HTML with no query is sent to the SPARQL editor.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from ..errors import DutygraphError, InputError, StoreError
+from ..limits.answers import serialised
 from ..sparql import READ_ONLY_MESSAGE, check_query
 from ..sparql.text import with_dataset
 from . import get_store
-from .common import UnsupportedMediaType, check_size, text_error
-from .negotiation import GRAPH, RESULTS, NotAcceptable, choose, fallback, media_type
-from .results import ask_bytes, graph_bytes, select_bytes
+from .common import UnsupportedMediaType, text_error
+from .negotiation import GRAPH, RESULTS, candidates
 
+T = TypeVar("T")
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
 
@@ -148,38 +154,22 @@ def _answer(query: str, defaults: list[str], nameds: list[str]) -> Response:
     text = with_dataset(info, defaults, nameds) if defaults or nameds else info
     formats = request.args.getlist("format") + (
         request.form.getlist("format") if request.method == "POST" else [])
-    if info.is_graph_query:
-        key = choose(GRAPH, request.accept_mimetypes, formats)
-        graph = _run(store.construct, text)
-        try:
-            body = check_size(graph_bytes(graph, key))
-        except NotAcceptable:
-            other = None if formats else fallback(GRAPH, request.accept_mimetypes, key)
-            if other is None:
-                raise
-            key = other
-            body = check_size(graph_bytes(graph, key))
-        mime = media_type(GRAPH, key)
-    else:
-        key = choose(RESULTS, request.accept_mimetypes, formats)
-        if info.form == "ASK":
-            body = ask_bytes(bool(_run(store.ask, text)), key)
-        else:
-            # An unrecognised form goes to select(): the store's parser names the fault.
-            result = _run(store.select, text)
-            columns = info.column_order(result.variables)
-            body = check_size(select_bytes(columns, result.rows, key))
-        mime = media_type(RESULTS, key)
-    response = Response(body, mimetype=None, content_type=mime)
+    family = GRAPH if info.is_graph_query else RESULTS
+    keys = candidates(family, request.accept_mimetypes, formats)
+    # Run and written in a query worker (limits.answers): the writing of a hostile answer
+    # is held to the same time, memory and byte limits as the query that made it.
+    limit = int(current_app.config["MAX_RESULT_BYTES"])
+    written = _run(lambda: serialised(store, text, keys, limit))
+    response = Response(written.body, mimetype=None, content_type=written.content_type)
     response.headers["Vary"] = "Accept"
     return response
 
 
-def _run(method, text: str):  # type: ignore[no-untyped-def]
-    """One store call; an engine failure on a client's query is the client's 400, not a 500
-    (rdflib raises assorted errors while evaluating odd but parseable queries)."""
+def _run(work: Callable[[], T]) -> T:
+    """The call to the worker; an engine failure on a client's query is the client's 400,
+    not a 500 (rdflib raises assorted errors while evaluating odd but parseable queries)."""
     try:
-        return method(text)
+        return work()
     except DutygraphError:
         raise
     except OSError as exc:

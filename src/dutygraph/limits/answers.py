@@ -1,0 +1,80 @@
+"""Answers run *and written* in a query worker: the query, the row cap, the serialisation and
+the byte cap as one call, under one time limit and one memory limit.
+
+Why: a result is as hostile as the query that made it. Ten thousand rows of megabyte
+literals, a CONSTRUCT whose predicate RDF/XML cannot write, a template nested so deep that a
+serialiser recurses past its stack: written in the server process, each would be work outside
+the limits (and an RDF/XML refusal was a 500). Here the worker that ran the query writes its
+answer with the one copy of the writers (dutygraph.sparql.results) and hands back bytes with
+their Content-Type; past the byte cap it hands back ResultTooLarge instead, and a writer that
+needs more memory than a worker may have stops that worker (EngineLimitExceeded: the query's
+fault, HTTP 400). What comes back is what the answer cache keeps: bytes, never rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import DutygraphError, InputError, ResultTooLarge
+from ..sparql import CheckedQuery, check_query
+from ..sparql.results import RESULT_NAMES, Serialised, write_ask, write_graph, write_select
+from ..store import Store
+from .store import LimitedStore
+
+
+def too_large(limit: int) -> ResultTooLarge:
+    return ResultTooLarge(f"the answer is larger than {limit} bytes (the limit of this "
+                          "service); narrow the query or add a LIMIT")
+
+
+def _too_many(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise ResultTooLarge(f"the result has more than {limit} {what} (the limit of this "
+                             "service); narrow the query or add a LIMIT")
+
+
+def answer(store: Store, query: str, keys: Sequence[str], max_rows: int,
+           max_bytes: int) -> Serialised:
+    """Run `query` on `store` and write its answer in the first of `keys` that can carry it
+    (a graph query may name a second: the next format the client accepts). Runs in the
+    worker (ProcessExecutor.call gives it the worker's own store)."""
+    if not keys:
+        raise ValueError("no format to write the answer in")
+    checked = query if isinstance(query, CheckedQuery) else check_query(query)
+    if checked.is_graph_query:
+        graph = store.construct(checked)
+        _too_many(len(graph), max_rows, "triples")
+        written = write_graph(graph, keys)
+    elif checked.form == "ASK":
+        written = write_ask(bool(store.ask(checked)), keys[0])
+    else:
+        result = store.select(checked)
+        _too_many(len(result.rows), max_rows, "rows")
+        columns = checked.column_order(result.variables)
+        try:
+            written = write_select(columns, result.rows, keys[0])
+        except (MemoryError, DutygraphError):
+            raise
+        except Exception as exc:
+            raise InputError(f"this answer cannot be written as "
+                             f"{RESULT_NAMES.get(keys[0], keys[0])} ({type(exc).__name__}: "
+                             f"{exc})"[:400], parameter="Accept") from exc
+    if len(written.body) > max_bytes:
+        raise too_large(max_bytes)
+    return written
+
+
+def serialised(store: LimitedStore, query: CheckedQuery, keys: Sequence[str],
+               max_bytes: int) -> Serialised:
+    """The written answer of a checked query, from the answer cache or from a worker (which
+    runs and writes it under the limits). An answer refused (too many rows, too many bytes,
+    no format can carry it) raises, so it is never kept."""
+    formats = tuple(keys)
+
+    def compute() -> Serialised:
+        written: Serialised = store.executor.call(answer, store.inner, query, formats,
+                                                  store.max_rows, max_bytes)
+        return written
+
+    return store.remember(("serialised", str(query), query.form, formats, max_bytes),
+                          compute, lambda written: written.rows)
