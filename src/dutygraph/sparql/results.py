@@ -203,7 +203,7 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
     options: dict[str, Any] = (
         {"context": jsonld_context(), "auto_compact": True} if fmt == "json-ld" else {})
     try:
-        return _utf8(out.serialize(format=fmt, **options))
+        text = out.serialize(format=fmt, **options)
     except MemoryError:
         raise  # the worker's memory cap: the limits layer answers it
     except ValueError as exc:
@@ -217,6 +217,15 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
             "N-Triples or JSON-LD", parameter="Accept") from exc
     except Exception as exc:  # RecursionError on deep nesting, or a serialiser's own fault
         raise _unwritable(fmt, exc) from exc
+    if fmt == "xml":
+        bad = _XML_ILLEGAL.search(text)
+        if bad:
+            # rdflib writes such a character as it is, which no XML reader accepts.
+            raise NotAcceptable(
+                f"this answer cannot be written as RDF/XML (it holds the character "
+                f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry); ask for Turtle, "
+                "N-Triples or JSON-LD", parameter="Accept")
+    return _utf8(text)
 
 
 def _unwritable(fmt: str, exc: Exception) -> NotAcceptable:

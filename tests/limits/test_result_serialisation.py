@@ -1,0 +1,293 @@
+"""Answers are written in the query worker, under its limits (issue 16 §3).
+
+A result is as hostile as the query that made it: more rows than the cap, literals of
+megabytes, predicates RDF/XML cannot write, characters XML cannot carry, graphs nested deeper
+than a serialiser's recursion. Each family below is asked in every format of its family, on
+every local store kind, and each answer is a 200 that parses, or a 4xx that names why: never
+a 5xx. The last tests show the writing ran in a worker (its process id is not the server's,
+and a memory cap that binds only workers is hit by a writer) and that the cache keeps bytes
+and never an answer refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import BNode, Graph, Literal, URIRef
+
+import dutygraph.sparql.results as writers
+from dutygraph.limits.cache import ResultCache
+from dutygraph.limits.process_executor import ProcessExecutor
+from dutygraph.store import EmbeddedStore, MemoryStore, Store
+from dutygraph.web import create_app
+
+GRAPH = URIRef("https://w3id.org/dutygraph/graph/hostile")
+CHAIN = 2000  # blank nodes nested in one another: deeper than Python's recursion limit
+MAX_ROWS = 20_000
+MAX_BYTES = 1_000_000
+CONFIG = {"QUERY_TIMEOUT": 30.0, "MAX_ROWS": MAX_ROWS, "MAX_RESULT_BYTES": MAX_BYTES}
+
+RESULT_FORMATS = ["json", "xml", "csv", "tsv"]
+GRAPH_FORMATS = ["turtle", "nt", "jsonld", "rdfxml"]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _hostile_graph() -> Graph:
+    graph = Graph()
+    node: URIRef | BNode = URIRef("urn:chain")
+    for _ in range(CHAIN):
+        nxt = BNode()
+        graph.add((node, URIRef("urn:next"), nxt))
+        node = nxt
+    graph.add((URIRef("urn:s"), URIRef("urn:label"), Literal("plain")))
+    return graph
+
+
+def _make_store(kind: str, folder: Path) -> Store:
+    makers: dict[str, Callable[[], Store]] = {
+        "memory": MemoryStore, "oxigraph_memory": lambda: EmbeddedStore(None),
+        "embedded": lambda: EmbeddedStore(folder)}
+    store = makers[kind]()
+    store.replace_graphs({GRAPH: _hostile_graph()}, drop_others=True)
+    return store
+
+
+@pytest.fixture(scope="module", params=["memory", "oxigraph_memory", "embedded"])
+def client(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    store = _make_store(request.param, tmp_path_factory.mktemp("hostile"))
+    app = create_app(store, dict(CONFIG))
+    assert isinstance(app.extensions["dutygraph.executor"], ProcessExecutor)
+    yield app.test_client()
+
+
+# --- hostile queries ------------------------------------------------------------------------
+
+def _values(count: int, var: str, iri: bool = False) -> str:
+    items = " ".join(f"<urn:{var}{i}>" if iri else str(i) for i in range(count))
+    return f"VALUES ?{var} {{ {items} }}"
+
+
+def _doubling(steps: int) -> str:
+    """BINDs that make ?v<steps> a literal of 10 * 4**steps characters."""
+    binds = ['BIND("0123456789" AS ?v0)']
+    binds += [f"BIND(CONCAT(?v{i}, ?v{i}, ?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(steps)]
+    return " ".join(binds)
+
+
+ODD_VALUES = ('"a\\u0000b" "c\\u000Bd" "\\uFFFE" "x"^^<urn:odd> "abc"^^<' + XSD + 'integer> '
+              '"1.0e"^^<' + XSD + 'double> "y"@en-GB-oed "z"@EN "q\\"uote,comma\\ttab\\nline" '
+              '<urn:1> <http://example.org/a#>')
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    status: dict[str, int | tuple[int, ...]]  # format -> expected status (or any of
+    # several); "*" for every other format
+    says: str = ""  # words a refusal names
+
+    def expected(self, fmt: str) -> tuple[int, ...]:
+        found = self.status.get(fmt, self.status["*"])
+        return found if isinstance(found, tuple) else (found,)
+
+
+CASES = {
+    # SELECT
+    "more rows than the row cap": Case(
+        f"SELECT * WHERE {{ {_values(150, 'a')} {_values(150, 'b')} }}", {"*": 400},
+        f"more than {MAX_ROWS} rows"),
+    "one literal longer than the byte cap": Case(
+        f"SELECT ?v9 WHERE {{ {_doubling(9)} }}", {"*": 400}, f"larger than {MAX_BYTES} bytes"),
+    "rows within the row cap whose bytes are over the byte cap": Case(
+        f"SELECT ?a ?v4 WHERE {{ {_values(500, 'a')} {_doubling(4)} }}", {"*": 400},
+        f"larger than {MAX_BYTES} bytes"),
+    "odd datatypes, languages and characters": Case(
+        f"SELECT ?o ?n WHERE {{ VALUES ?o {{ {ODD_VALUES} }} BIND(BNODE() AS ?n) }}",
+        {"*": 200}),
+    "an ASK": Case("ASK { ?s ?p ?o }", {"*": 200}),
+    # CONSTRUCT / DESCRIBE
+    "more triples than the row cap": Case(
+        f"CONSTRUCT {{ ?a <urn:p> ?b }} WHERE {{ {_values(150, 'a', True)} "
+        f"{_values(150, 'b', True)} }}", {"*": 400}, f"more than {MAX_ROWS} triples"),
+    "a graph literal longer than the byte cap": Case(
+        f"CONSTRUCT {{ <urn:s> <urn:p> ?v9 }} WHERE {{ {_doubling(9)} }}", {"*": 400},
+        f"larger than {MAX_BYTES} bytes"),
+    "a predicate that is a URN with a digit": Case(
+        "CONSTRUCT { <urn:s> <urn:1> 'x' } WHERE {}", {"rdfxml": 406, "*": 200}, "RDF/XML"),
+    "a predicate that ends in a hash": Case(
+        "CONSTRUCT { <urn:s> <http://example.org/a#> 'x' } WHERE {}",
+        {"rdfxml": 406, "*": 200}, "RDF/XML"),
+    "a predicate that ends in a slash": Case(
+        "CONSTRUCT { <urn:s> <http://example.org/a/> 'x' } WHERE {}",
+        {"rdfxml": 406, "*": 200}, "RDF/XML"),
+    "a predicate whose last segment is a number": Case(
+        "CONSTRUCT { <urn:s> <http://example.org/2024> 'x' } WHERE {}",
+        {"rdfxml": 406, "*": 200}, "RDF/XML"),
+    "literals holding characters XML cannot carry": Case(
+        f"CONSTRUCT {{ <urn:s> <urn:p> ?o }} WHERE {{ VALUES ?o {{ {ODD_VALUES} }} }}",
+        {"rdfxml": 406, "*": 200}, "XML 1.0 cannot carry"),
+    "odd datatypes and languages in a graph": Case(
+        "CONSTRUCT { <urn:s> <urn:p> ?o } WHERE { VALUES ?o { \"x\"^^<urn:odd> \"y\"@en-GB-oed "
+        f"\"abc\"^^<{XSD}integer> \"z\"@EN }} }}", {"*": 200}),
+    "blank nodes nested deeper than a writer's recursion": Case(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"turtle": 406, "jsonld": 406, "*": 200},
+        "cannot be written as"),
+    # rdflib's DESCRIBE follows blank nodes (the whole chain), Oxigraph's stops at the first
+    "a DESCRIBE of the head of the deep chain": Case(
+        "DESCRIBE <urn:chain>", {"turtle": (200, 406), "jsonld": (200, 406), "*": 200},
+        "cannot be written as"),
+    # a template's own nesting: written (blank nodes nested in Turtle and JSON-LD), or
+    # refused by the guard or a writer's recursion, never a server error
+    **{f"a template nesting blank nodes {depth} deep": Case(
+        "CONSTRUCT { <urn:s> <urn:p> " + "[ <urn:p> " * depth + "'x'" + " ]" * depth
+        + " } WHERE {}", {"*": (200, 400, 406)}) for depth in (40, 400, 1200)},
+}
+
+
+def _parses(fmt: str, body: bytes) -> None:
+    """The body is a document of its format (an answer that does not parse is no answer)."""
+    text = body.decode("utf-8")
+    if fmt == "json":
+        assert "head" in json.loads(text)
+    elif fmt == "xml":
+        ET.fromstring(body)
+    elif fmt == "csv":
+        assert list(csv.reader(io.StringIO(text, newline="")))
+    elif fmt == "tsv":
+        assert text.endswith("\n")
+    elif fmt == "jsonld":
+        json.loads(text)
+    elif fmt == "rdfxml":
+        Graph().parse(data=body, format="xml")
+    else:
+        Graph().parse(data=text, format=fmt)
+
+
+def _formats(case: Case) -> list[str]:
+    return GRAPH_FORMATS if case.query.startswith(("CONSTRUCT", "DESCRIBE")) else RESULT_FORMATS
+
+
+PAIRS = [(name, fmt) for name, case in CASES.items() for fmt in _formats(case)]
+
+
+@pytest.mark.parametrize(("name", "fmt"), PAIRS)
+def test_a_hostile_answer_is_written_or_refused_with_a_reason_and_never_a_server_error(
+        client: FlaskClient, name: str, fmt: str) -> None:
+    case = CASES[name]
+    response = client.get("/sparql", query_string={"query": case.query, "format": fmt})
+    body = response.get_data()
+    assert response.status_code < 500, body[:300]
+    assert response.status_code in case.expected(fmt), body[:300]
+    if response.status_code == 200:
+        _parses(fmt, body)
+    elif case.says:
+        assert case.says.lower() in body.decode("utf-8").lower()
+
+
+FALLBACKS = ["a predicate that is a URN with a digit", "a predicate that ends in a slash",
+             "literals holding characters XML cannot carry"]
+
+
+@pytest.mark.parametrize("name", FALLBACKS)
+def test_an_answer_rdf_xml_cannot_carry_goes_in_the_next_format_the_client_accepts(
+        client: FlaskClient, name: str) -> None:
+    response = client.get("/sparql", query_string={"query": CASES[name].query},
+                          headers={"Accept": "application/rdf+xml, application/n-triples;q=0.5"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/n-triples"
+    _parses("nt", response.get_data())
+
+
+# --- the writing runs in a worker -----------------------------------------------------------
+
+def _parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        return int(fh.read().rpartition(")")[2].split()[1])
+
+
+WRITERS: dict[str, tuple[str, str, str]] = {
+    # writer patched -> (query, format, media type)
+    "select_bytes": ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "json",
+                     "application/sparql-results+json"),
+    "ask_bytes": ("ASK { ?s ?p ?o }", "xml", "application/sparql-results+xml"),
+    "graph_bytes": ("CONSTRUCT { ?s ?p ?o } WHERE { ?s <urn:label> ?o }", "nt",
+                    "application/n-triples"),
+}
+
+
+def _fresh_app(monkeypatch: pytest.MonkeyPatch, writer: str, replacement: Callable[..., bytes],
+               config: dict[str, Any] | None = None) -> Flask:
+    """An app over a store of its own, so its workers are forked after `writer` is replaced:
+    they run the replacement; the server process runs it too, should it write answers."""
+    monkeypatch.setattr(writers, writer, replacement)
+    store = MemoryStore()
+    store.replace_graphs({GRAPH: _hostile_graph()}, drop_others=True)
+    app: Flask = create_app(store, {**CONFIG, "RESULT_CACHE_ENTRIES": 0, **(config or {})})
+    return app
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_the_writer_of_each_answer_kind_runs_in_a_worker_forked_for_the_store_not_the_server(
+        monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
+    app = _fresh_app(monkeypatch, writer, lambda *_args: str(os.getpid()).encode())
+    query, fmt, media = WRITERS[writer]
+    response = app.test_client().get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.mimetype == media
+    pid = int(response.get_data())
+    executor = app.extensions["dutygraph.executor"]
+    assert pid != os.getpid()
+    assert _parent_of(pid) == executor.pool.zygote_pid  # one of this store's workers
+
+
+def _allocate(*_args: Any) -> bytes:
+    return b"x" * (1536 << 20)  # 1.5 GB: past a worker's data cap, not past the server's
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_a_writer_past_the_worker_memory_cap_is_the_queries_fault_not_an_outage(
+        monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
+    app = _fresh_app(monkeypatch, writer, _allocate, {"QUERY_MEMORY_LIMIT": 32 << 20})
+    query, fmt, _ = WRITERS[writer]
+    response = app.test_client().get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 400, response.get_data()[:300]
+    assert "exceeded the engine's limits" in response.get_data(as_text=True)
+
+
+# --- the cache keeps bytes, never a refusal -------------------------------------------------
+
+def test_the_answer_cache_keeps_the_written_bytes_and_serves_them_again(
+        client: FlaskClient) -> None:
+    cache: ResultCache = client.application.extensions["dutygraph.cache"]
+    query = "SELECT ?o WHERE { <urn:s> <urn:label> ?o }"
+    first = client.get("/sparql", query_string={"query": query, "format": "tsv"})
+    hits = cache.hits
+    again = client.get("/sparql", query_string={"query": query, "format": "tsv"})
+    assert first.status_code == again.status_code == 200
+    assert again.get_data() == first.get_data() == b'?o\n"plain"\n'
+    assert cache.hits == hits + 1
+    assert again.mimetype == "text/tab-separated-values"
+
+
+@pytest.mark.parametrize("name", ["one literal longer than the byte cap",
+                                  "rows within the row cap whose bytes are over the byte cap",
+                                  "a graph literal longer than the byte cap"])
+def test_an_answer_refused_as_too_large_is_not_kept(client: FlaskClient, name: str) -> None:
+    cache: ResultCache = client.application.extensions["dutygraph.cache"]
+    held = cache.bytes_held
+    for _ in range(2):
+        response = client.get("/sparql", query_string={"query": CASES[name].query})
+        assert response.status_code == 400
+    assert cache.bytes_held <= held
