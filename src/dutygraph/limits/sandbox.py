@@ -17,6 +17,12 @@ may ask for; this module makes sure that whatever they miss cannot reach out. A 
   repository's own data/ and the user's files included, cannot be opened at all.
 - **Scope.** With Landlock ABI 6 and later the worker may neither signal a process outside its
   sandbox (the server) nor connect to an abstract Unix socket outside it.
+- **System calls.** Last, a seccomp filter (seccomp.py) closes what the two above leave open:
+  path-named Unix sockets (the host's daemons), which neither a namespace nor Landlock stops,
+  and, with a remote store, every socket but TCP (UDP, raw, netlink...). It also refuses
+  socketpair, io_uring and the calls that read or steer another process. A remote server named
+  by host name is resolved once before the filter (the worker can send no DNS query after it)
+  and that one name answers from the pinned addresses.
 
 Each layer is tried on its own; what the kernel refuses is recorded, not fatal, and the
 resulting `SandboxStatus` is what `dutygraph serve` prints at start and /health reports
@@ -29,16 +35,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import ipaddress
 import json
 import os
 import site
+import socket
 import struct
 import sys
 import sysconfig
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from . import seccomp
 
 # x86_64 and aarch64 share the Landlock numbers (they are in the generic table).
 SYS_LANDLOCK_CREATE_RULESET = 444
@@ -80,6 +91,8 @@ FILE_ONLY = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_D
 SYSTEM_FILES = ("/dev/null", "/dev/urandom", "/dev/random", "/etc/localtime",
                 "/proc/self", "/sys/devices/system/cpu")
 SYSTEM_FOLDERS = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/share/zoneinfo")
+# Files of the repository's data/ that validation reads in a worker (data/ is otherwise closed).
+VALIDATOR_DATA_FILES = ("local/record-windows.ttl",)
 # Only a worker that reaches a remote server by name needs these.
 RESOLVER_FILES = ("/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
                   "/etc/host.conf", "/etc/ssl", "/usr/share/ca-certificates",
@@ -102,14 +115,16 @@ class SandboxStatus:
     network: str = "none"  # "own namespace", "tcp to port N only", "none"
     files: str = "none"  # "landlock ABI n", "none"
     scope: str = "none"  # "signals and abstract sockets", "none"
+    syscalls: str = "none"  # what the seccomp filter refuses, "none"
     notes: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return self.network != "none" and self.files != "none"
+        return self.network != "none" and self.files != "none" and self.syscalls != "none"
 
     def summary(self) -> str:
-        text = f"network: {self.network}; files: {self.files}; scope: {self.scope}"
+        text = (f"network: {self.network}; files: {self.files}; scope: {self.scope}; "
+                f"system calls: {self.syscalls}")
         return text + (f" ({'; '.join(self.notes)})" if self.notes else "")
 
     def as_dict(self) -> dict[str, object]:
@@ -158,6 +173,11 @@ def default_policy(store_location: str | None = None, remote_url: str | None = N
                    paths.context_file):
         with contextlib.suppress(Exception):
             read.append(str(folder()))
+    # Of data/, only the validator's own settings (how long a record stays current); an
+    # absent file is skipped when the rules are made.
+    for settings in VALIDATOR_DATA_FILES:
+        with contextlib.suppress(Exception):
+            read.append(str(paths.data_dir() / settings))
     read.extend(SYSTEM_FILES + SYSTEM_FOLDERS)
     remote = None
     if remote_url:
@@ -247,6 +267,53 @@ def _allow_path(libc: ctypes.CDLL, ruleset: int, path: str, access: int) -> None
         os.close(fd)
 
 
+def _pin_name(host: str) -> None:
+    """Resolve the remote server's host name now, while the worker may still send a DNS
+    query (UDP), and make that one name answer from these addresses from now on: after the
+    filter no other name can be resolved, which is as it should be. IP literals need nothing."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return
+    except ValueError:
+        pass
+    real = socket.getaddrinfo
+    addresses = list(dict.fromkeys(
+        str(info[4][0]) for info in real(host, None, 0, socket.SOCK_STREAM)))
+    wanted = host.lower().rstrip(".")
+
+    def getaddrinfo(name: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0,
+                    flags: int = 0) -> Any:
+        text = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+        if not isinstance(text, str) or text.lower().rstrip(".") != wanted:
+            return real(name, port, family, type, proto, flags)
+        found: list[Any] = []
+        for address in addresses:
+            with contextlib.suppress(socket.gaierror):
+                found += real(address, port, family, type, proto,
+                              flags | socket.AI_NUMERICHOST)
+        if not found:
+            raise socket.gaierror(socket.EAI_NONAME, f"{name} has no address of this family")
+        return found
+
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+
+
+def _filter(policy: Policy, status: SandboxStatus) -> None:
+    """The seccomp step: last, so that nothing before it needs a call it refuses."""
+    if policy.remote is not None:
+        try:
+            _pin_name(policy.remote[0])
+        except OSError as exc:
+            status.notes.append(f"the remote server's name {policy.remote[0]!r} could not be "
+                                f"resolved before the system-call filter: {exc}")
+    try:
+        status.syscalls = seccomp.install(allow_tcp=policy.remote is not None)
+    except seccomp.Unsupported as exc:
+        status.notes.append(str(exc))
+    except OSError as exc:
+        status.notes.append(f"no system-call filter: {exc.strerror or exc}")
+
+
 def enter(policy: Policy) -> SandboxStatus:
     """Enter the sandbox (irreversibly) in this process; what held, and why anything did not.
 
@@ -273,6 +340,7 @@ def enter(policy: Policy) -> SandboxStatus:
     if policy.remote is not None and status.network == "none":
         status.notes.append("the worker can reach any host: Landlock ABI 4 is needed to "
                             "allow the remote store's port only")
+    _filter(policy, status)
     for folder in policy.write:
         os.environ["TMPDIR"] = folder
         tempfile.tempdir = folder
