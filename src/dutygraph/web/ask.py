@@ -41,10 +41,8 @@ MAX_QUESTION = 500
 def lexicon() -> Lexicon:
     """The graph's vocabulary, kept with the store's answers (one query per store version)."""
     store = get_store()
-    remember = getattr(store, "remember", None)
-    if remember is None:
-        return load_lexicon(store)
-    kept: Lexicon = remember(("dutygraph.ask.lexicon",), lambda: load_lexicon(store), len)
+    kept: Lexicon = store.remember(("dutygraph.ask.lexicon",), lambda: load_lexicon(store),
+                                   len)
     return kept
 
 
