@@ -28,9 +28,11 @@ from collections.abc import Hashable, Mapping
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..namespaces import BASE, authority_graph, authority_slug, source_graph
+from ..namespaces import BASE, authority_graph, authority_iri, authority_slug, source_graph
 from ..sparql import text as sparql_text
 from ..store import Store
+from ..store.chains import NATIONAL as NATIONAL_CHAINS
+from ..store.chains import chain_graph, is_chain_graph
 from .catalogue import NamedQuery
 from .internal import page_text
 
@@ -78,8 +80,10 @@ def _find(store: Store, slug: str | None) -> list[URIRef] | None:
     names = store.graph_names()
     if any(_NOT_IN_IRIREF & set(str(g)) for g in names):
         return None  # a graph name that cannot be written as <IRI>: read the whole store
+    # A council's chains (store/chains.py) are read with its graph; the national ones are shared.
     shared = [g for g in names if authority_slug(str(g)) is None
-              and not str(g).startswith(_SOURCE_GRAPH)]
+              and not str(g).startswith(_SOURCE_GRAPH)
+              and (not is_chain_graph(str(g)) or g == NATIONAL_CHAINS)]
     if len(shared) == len(names):
         return None  # no council or document graphs: nothing to narrow
     if slug is None:
@@ -89,6 +93,8 @@ def _find(store: Store, slug: str | None) -> list[URIRef] | None:
         if own not in names:
             return None
         graphs = [*shared, own]
+        if chain_graph(authority_iri(slug)) in names:
+            graphs.append(chain_graph(authority_iri(slug)))
     return graphs + _cited_documents(store, graphs, set(names))
 
 

@@ -53,6 +53,7 @@ from .base import (
     WriteResult,
     affected_graphs,
 )
+from .chains import refresh, without_chains
 from .generations import (
     BUILDING,
     GENERATION,
@@ -333,7 +334,7 @@ class EmbeddedStore(Store):
             step("stale-removed")
             current = current_generation(root)  # BrokenStore: stop before touching anything
             building = root / f"{GENERATION}{time.time_ns()}-{os.getpid()}{BUILDING}"
-            counted = _Counting(source.quads(progress))
+            counted = _Counting(without_chains(source.quads(progress)))
             try:
                 if names is None or current is None:
                     writer = ox.Store(str(building))
@@ -345,6 +346,13 @@ class EmbeddedStore(Store):
                         writer.remove_graph(ox.NamedNode(str(name)))
                     step("graphs-removed")
                 writer.bulk_extend(counted)
+                # The chains of what was written go into the same generation (chains.py).
+                existing = [g.value for g in writer.named_graphs()
+                            if isinstance(g, ox.NamedNode)]
+                chain_names, chain_quads = refresh(writer, names, existing)
+                for name in chain_names:
+                    writer.remove_graph(ox.NamedNode(str(name)))
+                writer.bulk_extend(chain_quads)
                 step("loaded")
                 writer.flush()
                 del writer
@@ -384,7 +392,8 @@ class EmbeddedStore(Store):
             self._store = self._open()
         written = sorted(URIRef(g) for g in counted.graphs) if names is None \
             else sorted(names)
-        return WriteResult(written, counted.count, self.location)
+        written = sorted(set(written) | chain_names)
+        return WriteResult(written, counted.count + len(chain_quads), self.location)
 
     def _write_in_memory(self, source: QuadSource, names: set[URIRef] | None,
                          progress: Progress | None) -> WriteResult:
@@ -394,13 +403,19 @@ class EmbeddedStore(Store):
         if names is not None:
             kept = {ox.NamedNode(str(n)) for n in names}
             fresh.bulk_extend(q for q in self._store if q.graph_name not in kept)
-        counted = _Counting(source.quads(progress))
+        counted = _Counting(without_chains(source.quads(progress)))
         fresh.bulk_extend(counted)
+        existing = [g.value for g in fresh.named_graphs() if isinstance(g, ox.NamedNode)]
+        chain_names, chain_quads = refresh(fresh, names, existing)
+        for name in chain_names:
+            fresh.remove_graph(ox.NamedNode(str(name)))
+        fresh.bulk_extend(chain_quads)
         with self._lock:
             self._store = fresh
             self._writes += 1
         written = sorted(URIRef(g) for g in counted.graphs) if names is None else sorted(names)
-        return WriteResult(written, counted.count, self.location)
+        written = sorted(set(written) | chain_names)
+        return WriteResult(written, counted.count + len(chain_quads), self.location)
 
     def close(self) -> None:
         """Forget the handle; a later query reopens the current generation."""

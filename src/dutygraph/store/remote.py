@@ -63,6 +63,7 @@ from .base import (
     affected_graphs,
 )
 from .canonical import canonical_literal, canonical_term
+from .chains import as_quads, graphs_to_read, refresh, without_chains
 
 log = logging.getLogger(__name__)
 
@@ -528,7 +529,22 @@ class RemoteStore(Store):
                 progress(fraction / 2, quads)
 
         staging = ox.Store()  # everything is parsed and checked before the server is touched
-        staging.bulk_extend(source.quads(reading))
+        staging.bulk_extend(without_chains(source.quads(reading)))
+        # The chains of the data as it will be (chains.py) are computed here, from the new
+        # graphs and the kept graphs they read (fetched from the server), and pushed with
+        # them: the one MOVE request below swaps sources and chains in together.
+        existing = [str(g) for g in self._fresh_graph_names()]
+        calc = staging
+        kept = graphs_to_read(names, existing)
+        if kept:
+            calc = ox.Store()
+            calc.bulk_extend(staging)
+            for name in kept:
+                calc.bulk_extend(as_quads(self.export_graph(URIRef(name)), name))
+        chain_names, chain_quads = refresh(calc, names, existing)
+        staging.bulk_extend(chain_quads)
+        if names is not None:
+            names = set(names) | chain_names
         new_graphs = sorted(str(g.value) for g in staging.named_graphs()
                             if isinstance(g, ox.NamedNode))
         token = f"{int(time.time())}-{secrets.token_hex(4)}"
