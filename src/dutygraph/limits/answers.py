@@ -13,13 +13,16 @@ fault, HTTP 400). What comes back is what the answer cache keeps: bytes, never r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from ..errors import DutygraphError, InputError, ResultTooLarge
 from ..sparql import CheckedQuery, check_query
 from ..sparql.results import RESULT_NAMES, Serialised, write_ask, write_graph, write_select
 from ..store import Store
 from .store import LimitedStore
+
+T = TypeVar("T")
 
 
 def too_large(limit: int) -> ResultTooLarge:
@@ -78,3 +81,24 @@ def serialised(store: LimitedStore, query: CheckedQuery, keys: Sequence[str],
 
     return store.remember(("serialised", str(query), query.form, formats, max_bytes),
                           compute, lambda written: written.rows)
+
+
+class Inline:
+    """The executor of work already inside a worker: calls run where they are (the worker's
+    own time limit and memory cap hold them), so a LimitedStore over it keeps only the row
+    cap and the manners of a served store (e.g. the search index is not stepped around)."""
+
+    def __init__(self, timeout: float = 0.0) -> None:
+        self.timeout = timeout
+
+    def store_call(self, store: Store, method: str, *args: Any) -> Any:
+        return getattr(store, method)(*args)
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return fn(*args, **kwargs)
+
+
+def inside_worker(store: Store, max_rows: int) -> LimitedStore:
+    """The store as a served reader sees it (read-only, row cap), for work that a worker
+    runs whole (a named query's several calls and the writing of its rows)."""
+    return LimitedStore(store, Inline(), max_rows=max_rows)

@@ -9,6 +9,9 @@
                                      or a multipart `file`; the validation report as JSON
   GET  /api/openapi.json             the OpenAPI description of all of this and /sparql, /id
 
+A named query runs, and its rows are written, in a query worker (queries.answers), with the
+bytes `dutygraph query --format json|csv` prints.
+
 Errors are {"error": message, "parameter": name or null}: 400 bad input or an answer over
 the row/byte cap (as on the pages and /sparql), 404 unknown query, 413 upload over the size
 caps, 415 upload type we do not read, 503 time limit or store down.
@@ -23,6 +26,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..errors import DutygraphError, InputError
+from ..sparql.results import Serialised
 from . import get_store
 from .common import check_size, json_error, parse_as_of, run_limited, upload_source
 from .uploads import validate_limited
@@ -116,29 +120,29 @@ def _params(args: MultiDict[str, str], ignore: Iterable[str] = ()) -> dict[str, 
 
 
 def _rows_response(name: str, params: dict[str, str], fmt: str | None) -> Response:
-    from ..queries import run_query
+    from ..queries.answers import named_answer
 
     q = find_query(name)
     if fmt is None:
         best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
         fmt = "csv" if best == "text/csv" else "json"
     store = get_store()
+    limit = int(current_app.config["MAX_RESULT_BYTES"])
 
-    def answer() -> tuple[bytes, int]:
-        result = run_query(store, q.name, params)
-        body = result.to_csv().encode("utf-8", "replace") if fmt == "csv" \
-            else jsonify(result.to_json_dict()).get_data()
-        return check_size(body), len(result.rows)
+    def answer() -> Serialised:
+        # Run and written in a query worker: the named query's store calls, its row cap,
+        # the writing of its rows and the byte cap, under one time and memory limit.
+        written: Serialised = store.executor.call(named_answer, store.inner, q.name, params,
+                                                  fmt, store.max_rows, limit)
+        return written
 
     # A repeated question is answered with the bytes of the first answer, for as long as the
     # store is unchanged (limits.cache): the common case of a busy service, at a dictionary's cost.
-    kept, _rows = store.remember(("answer", q.name, tuple(sorted(params.items())), fmt),
-                                 answer, lambda value: value[1])
+    kept = store.remember(("answer", q.name, tuple(sorted(params.items())), fmt),
+                          answer, lambda value: value.rows)
+    response = Response(kept.body, content_type=kept.content_type)
     if fmt == "csv":
-        response = Response(kept, content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{q.name}.csv"'
-    else:
-        response = Response(kept, content_type="application/json")
     response.headers["Vary"] = "Accept"
     return response
 
