@@ -4,6 +4,9 @@
     dutygraph query NAME --describe
     dutygraph query NAME --param KEY=VALUE ... [--format table|json|csv] [--store ...]
 
+JSON and CSV answers are the bytes the API gives for the same query (one writer,
+queries.answers).
+
 Bad input (unknown query or parameter, a missing one, an IRI or date that does not parse, a
 label that matches nothing or several things) is an InputError naming the parameter: exit
 code 2, and the query is not run.
@@ -18,6 +21,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError
 from ..queries import QueryResult, catalogue, get_query, run_query
+from ..queries.answers import rows_bytes
 from ..queries.params import validate
 from .common import add_store_options, store_from
 
@@ -89,11 +93,11 @@ def _cell(value: object) -> str:
 
 
 def print_result(result: QueryResult, fmt: str) -> None:
-    """A query's rows on stdout as json, csv or a table (any other format)."""
-    if fmt == "json":
-        print(json.dumps(result.to_json_dict(), indent=2, ensure_ascii=False))
-    elif fmt == "csv":
-        sys.stdout.write(result.to_csv())
+    """A query's rows on stdout as json, csv or a table (any other format). JSON and CSV are
+    written by the API's writer (queries.answers.rows_bytes): the same bytes as
+    /api/queries/<name>.json and .csv."""
+    if fmt in ("json", "csv"):
+        sys.stdout.write(rows_bytes(result, fmt).decode("utf-8"))
     else:
         print(format_table(result))
 
