@@ -22,6 +22,7 @@ from ..store import Store
 from ..validation.dates import parse_day
 from .kinds import DG, MODALITIES, Kind, kind
 from .lexicon import Lexicon, Thing
+from .proposals import marked
 from .read import Day, Reading
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -84,11 +85,12 @@ def _given(params: dict[str, str]) -> dict[str, str]:
 
 
 def run(store: Store, p: Plan) -> QueryResult:
-    """The plan's query run, with only the rows that answer the question."""
+    """The plan's query run, with only the rows that answer the question, each saying
+    whether what it names is only proposed by its document (a `proposed` column)."""
     result = run_query(store, p.query, p.params)
     rows = [row for row in result.rows if _keep(p, row)]
-    return QueryResult(query=result.query, params=result.params, variables=result.variables,
-                       rows=rows, sparql=result.sparql)
+    return marked(store, QueryResult(query=result.query, params=result.params,
+                                     variables=result.variables, rows=rows, sparql=result.sparql))
 
 
 def _keep(p: Plan, row: dict[str, Node]) -> bool:

@@ -27,6 +27,7 @@ from ..ask.dates import long_date
 from ..ask.kinds import MODALITIES, Kind
 from ..ask.kinds import kind as kind_named
 from ..ask.lexicon import Thing
+from ..ask.proposals import COLUMN as PROPOSED
 from ..ask.read import Day
 from ..ask.succession import kind_on, succession
 from ..errors import InputError, QueryTimeout, StoreError
@@ -271,17 +272,27 @@ class Cell:
     text: str
     href: str | None = None
     external: str | None = None  # the legislation.gov.uk page beside a provision
+    css: str | None = None  # "proposed": drawn as a proposal, not as law or practice
 
 
 def _table(result: QueryResult, p: Plan) -> tuple[list[str], list[list[Cell | None]]]:
     """The plan's columns that the result has, and each row's cells."""
     columns = [(h, v) for h, v in p.columns if v in result.variables]
+    if any(_is_true(row.get(PROPOSED)) for row in result.rows):
+        columns.insert(0, ("Status", PROPOSED))  # a proposal is never shown as in place
     rows = [[_cell(row, v) for _h, v in columns] for row in result.rows]
     return [h for h, _v in columns], rows
 
 
+def _is_true(value: Node | None) -> bool:
+    return isinstance(value, Literal) and value.toPython() is True
+
+
 def _cell(row: dict[str, Node], var: str) -> Cell | None:
     value = row.get(var)
+    if var == PROPOSED:
+        return Cell("only proposed by the document, not recorded as in place", css="proposed") \
+            if _is_true(value) else Cell("recorded")
     if value is None or str(value) == "":
         return None
     if isinstance(value, URIRef):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from ..ask.proposals import proposed
 from ..errors import InputError
 from ..namespaces import PREFIXES, authority_iri, authority_slug, bind_prefixes
 from ..queries.internal import page_ask, page_construct, page_select
@@ -223,7 +224,7 @@ class LinkRow:
     locators: list[str]
     valid_from: str | None
     valid_through: str | None
-    proposed: bool = False  # the document only proposes this link (is_proposed)
+    proposed: bool = False  # the document only proposes this link (dg:proposed)
 
 
 @dataclass
@@ -408,6 +409,7 @@ def legislation_pages(store: Store, provisions: Iterable[Node]) -> dict[str, str
 def _links(store: Store, query: str, **values: URIRef) -> list[LinkRow]:
     read = _read(store, query, ("link", "s", "rel", "o", "provision", "source"), **values)
     names, out = read.names, []
+    proposals = proposed(store, [r["link"] for r in read.rows if "link" in r])
     for r in read.rows:
         provision, page = read.provision(r)
         out.append(LinkRow(
@@ -418,20 +420,9 @@ def _links(store: Store, query: str, **values: URIRef) -> list[LinkRow]:
             source=term(r["source"], names) if "source" in r else None,
             locators=sorted(x for x in str(r.get("locators", "")).split("|") if x),
             valid_from=_text(r, "vf"), valid_through=_text(r, "vt"),
-            proposed=is_proposed(names.get(str(r["link"]))),
+            proposed=str(r["link"]) in proposals,
         ))
     return sorted(out, key=lambda link: (link.subject.label, link.relation, link.object.label))
-
-
-# How the council data records a link a document only proposes (ontology/README, local links:
-# a proposal is recorded with its paragraph, its label ending "(proposed)" and its comment
-# opening "Proposed ..."), so pages can say "proposed" instead of showing it as in force.
-_PROPOSED = re.compile(r"\(\s*proposed\s*\)\s*$|^\s*proposed\b", re.IGNORECASE)
-
-
-def is_proposed(label: object) -> bool:
-    """Whether a link's label marks it as only proposed by its document."""
-    return label is not None and bool(_PROPOSED.search(str(label)))
 
 
 def relation_words(relation_iri: str, names: dict[str, str] | None = None) -> str:
@@ -552,6 +543,7 @@ def graph_elements(store: Store,
     nodes: dict[str, dict[str, object]] = {}
     edges: dict[tuple[str, str, str, str], dict[str, object]] = {}
     rows = list(rows)
+    proposals = proposed(store, [r["statement"] for r in rows if "statement" in r])
     kinds = _node_kinds(store, [r[k] for r in rows for k in ("from", "to")  # type: ignore[misc]
                                 if isinstance(r.get(k), URIRef)])
     for r in rows:
@@ -567,7 +559,7 @@ def graph_elements(store: Store,
                 "kind": kinds.get(str(end), "other"),
                 "href": "/entity?" + _query_string(iri=str(end))}})
         relation = str(r.get("relationLabel") or relation_words(str(r.get("relation", ""))))
-        proposed = is_proposed(r.get("statementLabel"))
+        only_proposed = str(r.get("statement", "")) in proposals
         if r.get("provision") is not None:
             cites = str(r.get("provisionLabel") or fallback_label(str(r["provision"])))
         else:
@@ -579,8 +571,8 @@ def graph_elements(store: Store,
         edges[key] = {"data": {
             "id": f"e{len(edges)}", "source": str(ends[0]), "target": str(ends[1]),
             "relation": relation, "provision": cites, "modality": str(r.get("phrase") or ""),
-            "scope": str(r.get("scope") or ""), "proposed": proposed,
-            "label": f"{'proposed: ' if proposed else ''}{relation}\n{cites}"}}
+            "scope": str(r.get("scope") or ""), "proposed": only_proposed,
+            "label": f"{'proposed: ' if only_proposed else ''}{relation}\n{cites}"}}
     return {"nodes": sorted(nodes.values(), key=lambda n: str(n["data"]["id"])),  # type: ignore[index]
             "edges": list(edges.values())}
 

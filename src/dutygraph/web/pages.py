@@ -28,6 +28,7 @@ from flask import (
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ..ask.proposals import proposed
 from ..errors import InputError, QueryTimeout, ResultTooLarge, StoreError
 from ..namespaces import authority_slug
 from ..queries import (
@@ -289,6 +290,8 @@ def _answer_view(result: QueryResult) -> dict[str, Any]:
     words, its provision (and legislation.gov.uk page) and its source."""
     steps: dict[int, list[dict[str, Any]]] = {}
     day = None
+    proposals = proposed(get_store(), [r["statement"] for r in result.rows
+                                                if "statement" in r])
     for row in result.rows:
         depth = int(str(row.get("depth", 0)))
         day = day or (str(row["day"]) if "day" in row else None)
@@ -299,7 +302,7 @@ def _answer_view(result: QueryResult) -> dict[str, Any]:
             "statement": _cell(row, "statement"), "scope": _text(row, "scope"),
             "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
             "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
-            "proposed": pagedata.is_proposed(_text(row, "statementLabel")),
+            "proposed": str(row.get("statement", "")) in proposals,
             "source": _cell(row, "source"), "locator": _text(row, "locator"),
             "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough"),
         })
@@ -423,6 +426,8 @@ def _reporting_lines(result: QueryResult) -> list[dict[str, Any]]:
     every post or body whose chain passes through it), in reading order."""
     seen: set[tuple[str, ...]] = set()
     out = []
+    proposals = proposed(get_store(), [r["statement"] for r in result.rows
+                                                if "statement" in r])
     for row in result.rows:
         key = tuple(str(row.get(v, "")) for v in ("from", "relation", "to", "statement"))
         if key in seen:
@@ -434,7 +439,7 @@ def _reporting_lines(result: QueryResult) -> list[dict[str, Any]]:
             "to_holder": _text(row, "toHolder"), "scope": _text(row, "scope"),
             "provision": _cell(row, "provision"), "page": _text(row, "legislationPage"),
             "phrase": _text(row, "phrase") or _text(row, "modalityLabel"),
-            "proposed": pagedata.is_proposed(_text(row, "statementLabel")),
+            "proposed": str(row.get("statement", "")) in proposals,
             "source": _cell(row, "source"), "locator": _text(row, "locator"),
             "valid_from": _text(row, "validFrom"), "valid_through": _text(row, "validThrough")})
     return sorted(out, key=lambda link: (link["from"].label if link["from"] else "",

@@ -40,7 +40,6 @@
   // Legal force: must (law) solid, should (statutory guidance) dashed, a local commitment dotted.
   function lineStyle(edge) {
     var force = String(edge.data("modality") || "");
-    if (edge.data("proposed")) { return "dotted"; }
     if (/must/.test(force)) { return "solid"; }
     if (/should/.test(force)) { return "dashed"; }
     return "dotted";
@@ -97,6 +96,12 @@
           "line-style": lineStyle,
           "line-color": function (e) { return RELATIONS[e.data("relation")] || OTHER_RELATION; },
           "target-arrow-color": function (e) { return RELATIONS[e.data("relation")] || OTHER_RELATION; }
+        } },
+        // Only proposed by a document (dg:proposed): thin, sparse dashes and a hollow arrow,
+        // so a proposal never looks like an arrangement in place.
+        { selector: "edge[?proposed]", style: {
+          "width": 1.5, "line-style": "dashed", "line-dash-pattern": [2, 8],
+          "target-arrow-fill": "hollow"
         } },
         { selector: "edge:selected", style: {
           "width": 5, "label": "data(relation)", "font-size": "11px", "color": "#0b0c0c",
