@@ -291,3 +291,31 @@ def test_an_answer_refused_as_too_large_is_not_kept(client: FlaskClient, name: s
         response = client.get("/sparql", query_string={"query": CASES[name].query})
         assert response.status_code == 400
     assert cache.bytes_held <= held
+
+
+# --- the bytes are the engine's: lexical forms are not re-read on the way ---------------------
+
+LEXICAL = {
+    "a UTC dateTime written with Z": f'"2026-12-07T20:06:01Z"^^<{XSD}dateTime>',
+    "an integer with a leading zero": f'"01"^^<{XSD}integer>',
+    "a decimal with a trailing zero": f'"1.50"^^<{XSD}decimal>',
+    "a boolean written as 1": f'"1"^^<{XSD}boolean>',
+    "a date with a time zone": f'"2013-05-01Z"^^<{XSD}date>',
+}
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS)
+@pytest.mark.parametrize("name", list(LEXICAL))
+def test_an_answer_keeps_the_lexical_form_the_store_gives(client: FlaskClient, name: str,
+                                                          fmt: str) -> None:
+    """Rows pickled back from a worker were rebuilt from their Python values (a dateTime's
+    `Z` came back as `+00:00`); written in the worker, the answer is the store's own rows'."""
+    query = f"SELECT ?v WHERE {{ VALUES ?v {{ {LEXICAL[name]} }} }}"
+    store: Store = client.application.extensions["dutygraph.store"]
+    own = store.select(query)
+    expected = writers.select_bytes(own.variables, own.rows, fmt)
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.get_data() == expected
+    if name == "a UTC dateTime written with Z":  # every engine here keeps this one
+        assert b"2026-12-07T20:06:01Z" in response.get_data()
