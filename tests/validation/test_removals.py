@@ -67,7 +67,6 @@ REMOVALS = [
     (T + "appt-dcs", "dcs-appointed", CA + "18/1", None),
     (T + "appt-lead-member", "lead-member-designated", CA + "19/1", None),
     (T + "m-lead-member", "lead-member-participating-observer", WT + "lead-member", None),
-    (T + "lscb-receives-cpp-report", "corporate-parenting-lscb-reporting", CA + "14/1/a", None),
 ]
 
 
@@ -116,7 +115,35 @@ def test_every_shape_that_applies_to_the_complete_arrangement_is_exercised_by_a_
     added = {"lscb-chair-not-independent", "dcs-single-officer", "lead-member-single",
              "dcs-assurance-test", "lead-member-full-member", "lscb-superseded",
              "safeguarding-partner-arrangements"}
+    # Good practice dated after DAY (Harrow's protocol of April 2015): removed on its own day
+    # below.
+    added |= {CPP}
     # Shapes for the safeguarding partner era (partnership-*.ttl) have their own cases.
     every = {str(s.iri).rsplit("/", 1)[-1] for s in load_shapes().shapes
              if not s.concern.startswith("partnership")}
     assert every == removed | added
+
+
+CPP = "corporate-parenting-lscb-reporting"
+CPP_PRACTICE = "gd:harrow-hscb-cpp-protocol-2015-relationship"
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (dt.date(2015, 4, 1), True),    # the protocol's date
+    (dt.date(2016, 1, 1), True),
+    (dt.date(2019, 9, 29), True),   # the last day an LSCB could stand
+    (DAY, False),                   # 2013: before the protocol
+    (dt.date(2015, 3, 31), False),  # the day before it
+    (dt.date(2019, 9, 30), False),  # no LSCB to report to
+])
+def test_without_the_panels_report_to_the_board_a_finding_appears_only_while_the_practice_applies(
+        day: dt.date, expected: bool, complete: Graph, framework: Graph) -> None:
+    complete_report = validate_graph(complete, as_of=day, framework=framework)
+    assert not [f for f in complete_report.results if f.shape == SHAPE_NS + CPP]
+    report = validate_graph(_without(complete, T + "lscb-receives-cpp-report"), as_of=day,
+                            framework=framework)
+    hits = [f for f in report.results if f.shape == SHAPE_NS + CPP]
+    assert bool(hits) == expected
+    # Cited to the protocol alone: never to CA 2004 s14(1)(a) or CA 1989 s22(4), which do not
+    # say it.
+    assert all({str(p) for p in f.provisions} == {expand(CPP_PRACTICE)} for f in hits)
