@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import __version__ as _version
+from ..validation.assessment import STATUSES
+from ..validation.report import FINDING_OUTCOMES
 from .negotiation import GRAPH, RESULTS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -108,23 +110,83 @@ _SCHEMAS: dict[str, Any] = {
                     "properties": {"query": {"type": "string"},
                                    "params": {"type": "object"},
                                    "rows": {"type": "array", "items": {"type": "object"}}}},
+    "Evidence": {"type": "object",
+                 "description": "Where a finding's ground, or a met requirement's record, can be "
+                                "read: the record, its source document and the paragraph.",
+                 "required": ["node", "label", "source", "source_label", "locator", "as_at"],
+                 "properties": {
+                     "node": {"type": "string",
+                              "description": "the record (a dg:Absence, a post, a report...)"},
+                     "label": {"type": "string"},
+                     "source": {"type": "string",
+                                "description": "the source document's IRI, empty when the "
+                                               "data do not say"},
+                     "source_label": {"type": "string"},
+                     "locator": {"type": "string",
+                                 "description": "the paragraph(s), e.g. 'para 2.10; Appendix 1'"},
+                     "as_at": {"type": "string",
+                               "description": "the document's date(s) (dg:asAt), empty when "
+                                              "undated"}}},
     "Finding": {"type": "object",
-                "required": ["severity", "message", "focus", "shape", "provisions"],
+                "description": "One SHACL result of the run, with its outcome (never 'met': a "
+                               "met requirement has no finding; the report's requirements "
+                               "object counts the met ones).",
+                "required": ["outcome", "severity", "message", "focus", "shape", "provisions",
+                             "editions", "evidence"],
                 "properties": {
-                    "severity": {"type": "string", "enum": ["Violation", "Warning", "Info"]},
+                    "outcome": {"type": "string", "enum": list(FINDING_OUTCOMES),
+                                "description": "not met: a document states the contrary or a "
+                                               "list it presents as complete omits it; not "
+                                               "evidenced: the documents are silent; "
+                                               "superseded: the law it rests on has ended"},
+                    "severity": {"type": "string", "enum": ["Violation", "Warning", "Info"],
+                                 "description": "the force of the requirement (Violation: a "
+                                                "statutory must; Warning: a guidance should; "
+                                                "Info: good practice), not the outcome"},
                     "message": {"type": "string"}, "focus": {"type": "string"},
                     "focus_label": {"type": "string"},
                     "path": {"type": "string", "nullable": True},
                     "shape": {"type": "string"},
                     "provisions": {"type": "array", "items": {"type": "string"}},
-                    "authority": {"type": "string", "nullable": True}}},
-    "ValidationReport": {"type": "object", "required": ["conforms", "as_of", "summary",
-                                                        "results"],
+                    "authority": {"type": "string", "nullable": True},
+                    "editions": {"type": "array", "items": {"type": "string"},
+                                 "description": "the guidance edition(s) in force on the "
+                                                "judging day that the finding rests on"},
+                    "evidence": {"type": "array",
+                                 "items": {"$ref": "#/components/schemas/Evidence"},
+                                 "description": "for not met, the contrary statement's "
+                                                "document and paragraph"}}},
+    "ValidationReport": {"type": "object",
+                         "required": ["conforms", "as_of", "summary", "outcomes",
+                                      "requirements", "ignored_records", "results"],
                          "properties": {
                              "conforms": {"type": "boolean"},
                              "as_of": {"type": "string", "format": "date"},
                              "summary": {"type": "object",
+                                         "description": "findings by severity (violations, "
+                                                        "warnings, infos) and by outcome "
+                                                        "(not_met, not_evidenced, superseded)",
                                          "additionalProperties": {"type": "integer"}},
+                             "outcomes": {"type": "object",
+                                          "description": "findings by outcome",
+                                          "properties": {o: {"type": "integer", "minimum": 0}
+                                                         for o in FINDING_OUTCOMES},
+                                          "additionalProperties": False},
+                             "requirements": {"type": "object",
+                                              "description": "(authority, requirement) cells "
+                                                             "by outcome, as the audit shows "
+                                                             "them: met, not met, not "
+                                                             "evidenced, not applicable, "
+                                                             "superseded",
+                                              "properties": {o: {"type": "integer",
+                                                                 "minimum": 0}
+                                                             for o in STATUSES},
+                                              "additionalProperties": False},
+                             "ignored_records": {"type": "integer", "minimum": 0,
+                                                 "description": "local records left out "
+                                                                "because every document "
+                                                                "describing them is dated "
+                                                                "after as_of"},
                              "results": {"type": "array",
                                          "items": {"$ref": "#/components/schemas/Finding"}}}},
 }
