@@ -50,7 +50,8 @@ def test_the_permalink_answers_the_same_without_the_question(ask_client: FlaskCl
 
 def test_the_csv_export_has_the_rows_with_their_provisions_and_sources(
         ask_client: FlaskClient) -> None:
-    url = _answer_url(ask_client, README_QUESTION)
+    # (dated: with no date the README question is answered for today, by the successors)
+    url = _answer_url(ask_client, README_QUESTION.replace("?", " on 7 May 2013?"))
     response = ask_client.get(url + "&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
@@ -214,3 +215,40 @@ def test_an_answer_about_law_in_force_on_its_day_has_no_successors(
         + "&format=json").get_data(as_text=True))
     assert "lawOfTheDay" not in data
     assert any(r.get("provisionLabel") == "SI 2006/90 reg 5(1)(e)" for r in data["rows"])
+
+
+@pytest.mark.parametrize(("question", "rests_on", "history_provision"), [
+    ("Who is responsible for child death reviews in Bromley today?",
+     {"CA 2004 s16M(1)", "CA 2004 s16M(3)"}, "SI 2006/90 reg 6(1)(a)"),
+    ("Who is responsible for serious case reviews?",
+     {"CA 2004 s16F(1)", "CA 2004 s16B(1)"}, "SI 2006/90 reg 5(1)(e)"),
+    ("Who is responsible for serious case reviews on 1 October 2019?",
+     {"CA 2004 s16F(1)", "CA 2004 s16B(1)"}, "SI 2006/90 reg 5(1)(e)"),
+])
+def test_the_csv_export_of_an_answer_about_replaced_law_has_the_successors_rows_first(
+        ask_client: FlaskClient, question: str, rests_on: set[str],
+        history_provision: str) -> None:
+    body = ask_client.get(_answer_url(ask_client, question) + "&format=csv").get_data(
+        as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    today = [r for r in rows if r["answerPart"].startswith("in force on")]
+    history = [r for r in rows if r["answerPart"].startswith("history")]
+    assert today and history and rows == today + history
+    assert {r["restsOnLabel"] for r in today} == rests_on
+    assert all(r["answeredBy"] and r["restsOn"].startswith("http") for r in today)
+    assert {r["restsOnLabel"] for r in history} == {history_provision}
+    # each row keeps its own provision, or (a local record citing none) its place in a source
+    assert all(r["provision"] or (r["source"] and r["locator"]) for r in rows)
+
+
+def test_the_json_export_of_replaced_law_says_what_each_successor_rests_on(
+        ask_client: FlaskClient) -> None:
+    data = json.loads(ask_client.get(_answer_url(
+        ask_client, "Who is responsible for child death reviews in Bromley today?")
+        + "&format=json").get_data(as_text=True))
+    law = data["lawOfTheDay"]
+    assert sorted(s["restsOnLabel"] for s in law["successors"]) == ["CA 2004 s16M(1)",
+                                                                     "CA 2004 s16M(3)"]
+    assert all(r["restsOnLabel"] == s["restsOnLabel"] for s in law["successors"]
+               for r in s["rows"])
+    assert law["history"]["day"] == "2019-09-29" and law["history"]["rows"]

@@ -31,6 +31,7 @@ class Successor:
     label: str
     first: dt.date | None
     provision: str
+    provision_iri: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def succession(store: Store, old: str) -> Succession:
                 continue  # a successor that has itself ended is not today's law
             provision = str(r.get("newProvisionLabel") or r.get("newProvision") or "")
             found[iri] = (Successor(iri, str(r.get("newLabel") or iri), _day(r.get("newFrom")),
-                                    provision), str(r.get("specific")).lower() == "true")
+                                    provision, str(r.get("newProvision") or "")),
+                          str(r.get("specific")).lower() == "true")
         elif r.get("grace") is not None:
             first = _day(r.get("graceFrom"))
             if first is None or last is None or first <= last:

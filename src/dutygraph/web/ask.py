@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,7 +29,7 @@ from ..ask.kinds import kind as kind_named
 from ..ask.lexicon import Thing
 from ..ask.proposals import COLUMN as PROPOSED
 from ..ask.read import Day
-from ..ask.succession import kind_on, succession
+from ..ask.succession import Successor, kind_on, succession
 from ..errors import InputError, QueryTimeout, StoreError
 from ..queries import QueryResult
 from . import get_store
@@ -137,19 +137,31 @@ def answer(kind: str) -> Response | str:
     result = run(get_store(), p)
     law = _law_of_the_day(reading, lex)
     if fmt == "csv":
-        return _download(result.to_csv(), "text/csv", kind)
+        table = result if law is None else _law_rows(law, run(get_store(), law.history_plan))
+        return _download(table.to_csv(), "text/csv", kind)
     if fmt == "json":
         data = _json(reading, p, result)
         if law is not None:
+            history = run(get_store(), law.history_plan)
             data["lawOfTheDay"] = {
                 "day": law.day, "replaced": law.replaced, "graces": law.graces,
-                "successors": [{"title": title, "query": sp.query, "params": sp.params,
-                                "rows": sr.to_json_dict()["rows"]}
-                               for title, sp, sr, _t in law.current]}
+                "successors": [{"title": title, "successor": s.iri, "successorLabel": s.label,
+                                "restsOn": s.provision_iri or None,
+                                "restsOnLabel": s.provision, "query": sp.query,
+                                "params": sp.params,
+                                "rows": [{**row, "restsOn": s.provision_iri or None,
+                                          "restsOnLabel": s.provision}
+                                         for row in sr.to_json_dict()["rows"]]}
+                               for s, (title, sp, sr, _t) in zip(law.successors, law.current,
+                                                                 strict=True)],
+                "history": {"title": law.history_title, "day": law.history_iso,
+                            "query": law.history_plan.query,
+                            "params": law.history_plan.params,
+                            "rows": history.to_json_dict()["rows"]}}
         body = json.dumps(data, ensure_ascii=False, indent=2)
         return _download(body, "application/json", kind)
     permalink = _link(kind, reading.params())
-    if law is not None and law.history_plan is not None:
+    if law is not None:
         result = run(get_store(), law.history_plan)  # the old answer, on its last day
     return render_template(
         "pages/ask_answer.html", reading=reading, plan=p, result=result, law=law,
@@ -175,8 +187,45 @@ class LawOfTheDay:
     current: list[tuple[str, Plan, QueryResult, tuple[list[str], list[list[Cell | None]]]]]
     graces: list[str]
     history_title: str
-    history_plan: Plan | None
+    history_plan: Plan
     history_day: str = ""
+    history_iso: str = ""
+    history_provision: str = ""  # the old duty's own provision (the history rests on it)
+    successors: list[Successor] = field(default_factory=list)  # one per entry of current
+
+
+# The columns an export of replaced law adds before the rows' own: which answer a row belongs
+# to, the duty that answers the question today and the provision that duty rests on.
+LAW_COLUMNS = ["answerPart", "answeredBy", "answeredByLabel", "restsOn", "restsOnLabel"]
+
+
+def _law_rows(law: LawOfTheDay, history: QueryResult) -> QueryResult:
+    """One table of an answer about replaced law: each successor's rows (today's law first),
+    each saying which successor answers it and the provision that successor rests on, then
+    the old answer on its last day in force, as history."""
+    variables = list(LAW_COLUMNS)
+    rows: list[dict[str, Node]] = []
+    parts = [(f"in force on {law.day}", s.iri, s.label, s.provision_iri, s.provision, sr)
+             for s, (_title, _sp, sr, _t) in zip(law.successors, law.current, strict=True)]
+    subject = law.history_plan.params.get("function") or law.history_plan.params.get(
+        "subject", "")
+    parts.append((f"history: as on its last day in force, {law.history_day}", subject, "",
+                  "", law.history_provision, history))
+    for part, by, by_label, rests_iri, rests_label, sub in parts:
+        variables += [v for v in sub.variables if v not in variables]
+        for row in sub.rows:
+            added: dict[str, Node] = {"answerPart": Literal(part)}
+            if by:
+                added["answeredBy"] = URIRef(by)
+            if by_label:
+                added["answeredByLabel"] = Literal(by_label)
+            if rests_iri:
+                added["restsOn"] = URIRef(rests_iri)
+            if rests_label:
+                added["restsOnLabel"] = Literal(rests_label)
+            rows.append({**row, **added})
+    return QueryResult(query=law.history_plan.query, params=law.history_plan.params,
+                       variables=variables, rows=rows)
 
 
 def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
@@ -192,6 +241,7 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
     if not chain.ended_before(on) or chain.last is None:
         return None
     current = []
+    successors: list[Successor] = []
     for s in chain.in_force_on(on):
         thing = lex.get(s.iri) or Thing(s.iri, s.label, "duty")
         successor = Reading(reading.question, "answer", kind=reading.kind, subject=thing,
@@ -200,6 +250,7 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
         sp = plan(successor)
         got = run(get_store(), sp)
         current.append((f"{s.label} ({s.provision})", sp, got, _table(got, sp)))
+        successors.append(s)
     graces = [f"Until {long_date(g.last) if g.last else 'further notice'}, “{g.label}” "
               f"({g.provision}) kept the old function going for work under way: the old "
               "answer below is still in force for that work." for g in chain.grace_on(on)]
@@ -210,8 +261,11 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
              f"{long_date(chain.last)}" if graces else
              f"History: “{subject.label}”, as on its last day in force, "
              f"{long_date(chain.last)}")
+    cite = next((c for c in lex.citations if c.iri == subject.provision), None)
     return LawOfTheDay(long_date(on), reading.day is None, chain.replaced_words(subject.label),
-                       current, graces, title, plan(last), long_date(chain.last))
+                       current, graces, title, plan(last), long_date(chain.last),
+                       chain.last.isoformat(), cite.label if cite else (subject.provision or ""),
+                       successors)
 
 
 def _explain(reading: Reading, lex: Lexicon) -> None:
