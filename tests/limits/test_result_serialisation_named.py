@@ -7,6 +7,7 @@ query worker, whose answers over the row or byte cap are 400s that the cache doe
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -116,3 +117,66 @@ def test_the_writer_refuses_a_format_it_does_not_know() -> None:
     with pytest.raises(Exception, match="use json or csv"):
         named.named_answer(MemoryStore(), "search", {"text": "x"}, "xml", 10, 1000)
 
+
+
+# --- an upload's report is written in the worker that validated it --------------------------
+
+TESTSHIRE = """@prefix dg: <https://w3id.org/dutygraph/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/dutygraph/id/authority/testshire> a dg:LocalAuthority ;
+    rdfs:label "Testshire Council"@en .
+"""
+UPLOADS = {"Turtle": (TESTSHIRE, "text/turtle"),
+           "N-Triples": ('<https://w3id.org/dutygraph/id/authority/testshire> '
+                         '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                         '<https://w3id.org/dutygraph/def#LocalAuthority> .\n',
+                         "application/n-triples"),
+           "JSON-LD": (json.dumps({
+               "@context": {"dg": "https://w3id.org/dutygraph/def#"},
+               "@id": "https://w3id.org/dutygraph/id/authority/testshire",
+               "@type": "dg:LocalAuthority"}), "application/ld+json")}
+
+
+@pytest.fixture(scope="module")
+def framework_app(repo_graphs: dict[URIRef, Graph]) -> Flask:
+    store = MemoryStore()
+    store.replace_graphs(repo_graphs, drop_others=True)
+    app: Flask = create_app(store, {"QUERY_TIMEOUT": 120.0})
+    return app
+
+
+@pytest.mark.parametrize("upload", list(UPLOADS))
+def test_an_upload_report_over_the_byte_cap_is_a_400_naming_the_cap(
+        framework_app: Flask, upload: str) -> None:
+    body, content_type = UPLOADS[upload]
+    client = framework_app.test_client()
+    whole = client.post("/api/validate?as_of=2014-01-01", data=body.encode(),
+                        content_type=content_type)
+    assert whole.status_code == 200, whole.get_data()[:300]
+    assert whole.get_data().endswith(b"}\n")  # the API's JSON, written in the worker
+    framework_app.config["MAX_RESULT_BYTES"] = len(whole.get_data()) - 1
+    try:
+        cut = client.post("/api/validate?as_of=2014-01-01", data=body.encode(),
+                          content_type=content_type)
+    finally:
+        framework_app.config["MAX_RESULT_BYTES"] = 16 << 20
+    assert cut.status_code == 400
+    assert f"larger than {len(whole.get_data()) - 1} bytes" in cut.get_json()["error"]
+
+
+def test_an_upload_report_is_written_in_a_worker_of_the_store(
+        monkeypatch: pytest.MonkeyPatch, repo_graphs: dict[URIRef, Graph]) -> None:
+    import dutygraph.limits.answers as answers
+
+    monkeypatch.setattr(answers, "api_json", _pid_writer)
+    store = MemoryStore()  # a new store: its workers fork after the writer is replaced
+    store.replace_graphs(repo_graphs, drop_others=True)
+    app: Flask = create_app(store, {"QUERY_TIMEOUT": 120.0})
+    response = app.test_client().post("/api/validate?as_of=2014-01-01", data=TESTSHIRE.encode(),
+                                      content_type="text/turtle")
+    assert response.status_code == 200, response.get_data()[:300]
+    pid = int(response.get_data())
+    assert pid != os.getpid()
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        parent = int(fh.read().rpartition(")")[2].split()[1])
+    assert parent == app.extensions["dutygraph.executor"].pool.zygote_pid

@@ -13,6 +13,7 @@ fault, HTTP 400). What comes back is what the answer cache keeps: bytes, never r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -23,6 +24,24 @@ from ..store import Store
 from .store import LimitedStore
 
 T = TypeVar("T")
+
+
+def api_json(value: Any) -> bytes:
+    """The API's JSON: compact, keys sorted, ASCII, a final newline (the bytes Flask's jsonify
+    gives for plain values), written wherever the answer is made."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("ascii")
+
+
+def written_json(limit: int, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> bytes:
+    """fn(*args, **kwargs)'s to_json_dict() as the API's JSON, no longer than `limit` bytes:
+    handed to an executor, the work (an upload's reading and validation) and the writing of
+    its report run in one worker call. (The first two are positional-only: fn's own keyword
+    arguments, such as an upload's max_bytes, pass through.)"""
+    body = api_json(fn(*args, **kwargs).to_json_dict())
+    if len(body) > limit:
+        raise too_large(limit)
+    return body
 
 
 def too_large(limit: int) -> ResultTooLarge:

@@ -10,11 +10,10 @@ run in one worker under one time and memory limit, and the answer cache keeps th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from ..errors import InputError
-from ..limits.answers import inside_worker, too_large
+from ..limits.answers import api_json, inside_worker, too_large
 from ..sparql.results import Serialised
 from ..store import Store
 from .result import QueryResult
@@ -27,9 +26,7 @@ def rows_bytes(result: QueryResult, fmt: str) -> bytes:
     """{"query","params","rows"} as compact JSON with sorted keys and a final newline (the
     bytes Flask's jsonify gave the API), or CSV with a header row; UTF-8."""
     if fmt == "json":
-        text = json.dumps(result.to_json_dict(), ensure_ascii=True, sort_keys=True,
-                          separators=(",", ":"))
-        return (text + "\n").encode("ascii")
+        return api_json(result.to_json_dict())
     if fmt == "csv":
         return result.to_csv().encode("utf-8", "replace")
     raise InputError(f"unknown rows format '{fmt[:20]}' (use json or csv)", parameter="format")

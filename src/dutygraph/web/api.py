@@ -19,16 +19,17 @@ caps, 415 upload type we do not read, 503 time limit or store down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..errors import DutygraphError, InputError
+from ..limits.answers import written_json
 from ..sparql.results import Serialised
 from . import get_store
-from .common import check_size, json_error, parse_as_of, run_limited, upload_source
+from .common import json_error, parse_as_of, run_limited, upload_source
 from .uploads import validate_limited
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -182,11 +183,17 @@ def validate() -> Response:
     # Read and validated in a query worker (web.uploads): time and memory limits, the sandbox,
     # and the worker's own handle on the store for the framework (the limited store passed
     # here stands for it).
-    report = validate_limited(
-        run_limited, get_store(), raw, fmt, name, as_of=as_of, authority=authority,
+    # The report is written as JSON in that worker too (limits.answers.written_json), held
+    # to MAX_RESULT_BYTES there.
+    limit = int(current_app.config["MAX_RESULT_BYTES"])
+
+    def run_and_write(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bytes:
+        return run_limited(written_json, limit, fn, *args, **kwargs)
+
+    body = validate_limited(
+        run_and_write, get_store(), raw, fmt, name, as_of=as_of, authority=authority,
         max_bytes=current_app.config.get("MAX_CONTENT_LENGTH"),
         max_triples=int(current_app.config.get("MAX_UPLOAD_TRIPLES", 100_000)))
-    body = check_size(jsonify(report.to_json_dict()).get_data())
     return Response(body, content_type="application/json")
 
 
