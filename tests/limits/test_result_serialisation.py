@@ -253,17 +253,50 @@ def test_the_writer_of_each_answer_kind_runs_in_a_worker_forked_for_the_store_no
 
 
 def _allocate(*_args: Any) -> bytes:
-    return b"x" * (1536 << 20)  # 1.5 GB: past a worker's data cap, not past the server's
+    """At once past the worker's data cap (1.5 GB), not past the server's."""
+    return b"x" * (1536 << 20)
 
 
+def _grow(*_args: Any) -> bytes:
+    """Under the data cap but past the per-call allowance, held until the watchdog sees it
+    (bounded: the call's time limit ends it otherwise, and that would be a 503, not a 400)."""
+    import time
+
+    held = [bytearray(b"x" * (1 << 20)) for _ in range(160)]
+    for _ in range(1200):
+        time.sleep(0.05)
+    return bytes(len(held))
+
+
+def _killed(*_args: Any) -> bytes:
+    """As the kernel's OOM killer would end it."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return b""
+
+
+EXHAUSTION = {
+    "an allocation past the worker's data cap": (
+        _allocate, "needed more memory than a query worker may have"),
+    "memory held past the per-call allowance": (_grow, "needed more than 32 MB of memory"),
+    "the worker killed while writing": (_killed, "its worker stopped while answering")}
+
+
+@pytest.mark.parametrize("how", list(EXHAUSTION))
 @pytest.mark.parametrize("writer", list(WRITERS))
-def test_a_writer_past_the_worker_memory_cap_is_the_queries_fault_not_an_outage(
-        monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
-    app = _fresh_app(monkeypatch, writer, _allocate, {"QUERY_MEMORY_LIMIT": 32 << 20})
+def test_a_writer_that_exhausts_its_worker_is_the_queries_fault_and_the_service_goes_on(
+        monkeypatch: pytest.MonkeyPatch, writer: str, how: str) -> None:
+    replacement, says = EXHAUSTION[how]
+    app = _fresh_app(monkeypatch, writer, replacement, {"QUERY_MEMORY_LIMIT": 32 << 20})
     query, fmt, _ = WRITERS[writer]
-    response = app.test_client().get("/sparql", query_string={"query": query, "format": fmt})
+    client = app.test_client()
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
     assert response.status_code == 400, response.get_data()[:300]
-    assert "exceeded the engine's limits" in response.get_data(as_text=True)
+    assert says in response.get_data(as_text=True)
+    other = "SELECT ?s WHERE { ?s <urn:label> ?o }"  # written by the unpatched select writer
+    if writer != "select_bytes":
+        assert client.get("/sparql", query_string={"query": other}).status_code == 200
 
 
 # --- the cache keeps bytes, never a refusal -------------------------------------------------
