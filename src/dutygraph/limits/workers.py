@@ -3,7 +3,8 @@
 Neither rdflib nor pyoxigraph can interrupt a query from Python, and a thread cannot be
 killed; a process can. So every store call the app makes is sent (pickled: the method name
 and its arguments, or a module-level function and its arguments) to a long-lived worker
-process, which answers with the pickled result. The app's thread waits for the answer and,
+process, which answers with the pickled result (for the endpoint and the API, the answer
+already written as bytes: limits.answers). The app's thread waits for the answer and,
 past the time limit, kills the worker with SIGKILL: the work stops there, whatever the engine
 was doing, and the operating system takes back its memory.
 
