@@ -87,3 +87,21 @@ def test_a_guidance_passage_is_in_force_for_its_editions_window(
     assert window(framework_only, GD[passage], edition) == (start, end)
     assert _day(framework_only, GD[passage], ELI.first_date_entry_in_force) == start
     assert _day(framework_only, GD[passage], ELI.date_no_longer_in_force) == end
+
+
+@pytest.mark.parametrize(("kind", "prop"), [
+    (DG.Function, DG.imposedBy),      # functions-evidence cites each function's provision
+    (None, DG.listedBy),              # board-partners cites each partner kind's list
+])
+def test_the_queries_without_an_edition_filter_cite_no_guidance(
+    framework_only: Graph, kind: URIRef | None, prop: URIRef,
+) -> None:
+    # board-partners and functions-evidence filter by the statement's own dates only, which is
+    # right while what they cite is statute. A function imposed by, or a partner kind listed
+    # by, a guidance passage would need the edition-in-force test duties-of has (issue 19).
+    subjects = (set(framework_only.subjects(RDF.type, kind)) if kind is not None
+                else set(framework_only.subjects(prop, None)))
+    assert subjects
+    cited = {(str(s), str(o)) for s in subjects for o in framework_only.objects(s, prop)
+             if (o, RDF.type, DG.GuidanceProvision) in framework_only}
+    assert cited == set()
