@@ -17,11 +17,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..namespaces import PREFIXES, sparql_prefixes
+from ..namespaces import PREFIXES
 from ..store import Store
 from ..validation.dates import parse_day
-from .binding import values_block
 from .catalogue import NamedQuery, Param
+from .internal import internal_select
 
 MAX_TEXT = 500
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -97,49 +97,38 @@ def check(query: NamedQuery, params: Mapping[str, str]) -> dict[str, str]:
     return given
 
 
-def _iris(values: object) -> str:
-    return " ".join(f"<{v}>" for v in values)  # type: ignore[attr-defined]
-
-
 def _kinds(store: Store, param: Param) -> tuple[list[str], list[str]]:
     """The classes whose instances the parameter accepts (its kinds and their subclasses),
-    and the classes it accepts as things themselves (subclasses of its kind classes).
-
-    A query of its own, with nothing else in it: some engines (Virtuoso) mis-evaluate string
-    functions in a query that also follows a transitive path.
-    """
-    branches = [f"{{ ?class rdfs:subClassOf+ <{k}> . BIND(false AS ?self) }}"
-                for k in param.kinds]
-    branches += [f"{{ ?class rdfs:subClassOf+ <{k}> . BIND(true AS ?self) }}"
-                 for k in param.kind_classes]
+    and the classes it accepts as things themselves (subclasses of its kind classes)."""
     classes: set[str] = set(param.kinds)
     selves: set[str] = set()
-    if branches:
-        rows = store.select(sparql_prefixes() + "SELECT DISTINCT ?class ?self WHERE { "
-                            + " UNION ".join(branches) + " }").rows
-        for row in rows:
-            (selves if str(row.get("self")).lower() in ("true", "1") else classes).add(
-                str(row["class"]))
+    wanted = [URIRef(k) for k in dict.fromkeys([*param.kinds, *param.kind_classes])]
+    if wanted:
+        kinds, kind_classes = set(param.kinds), set(param.kind_classes)
+        for row in internal_select(store, "kind-subclasses", kind=wanted).rows:
+            kind, found = str(row["kind"]), str(row["class"])
+            if kind in kinds:
+                classes.add(found)
+            if kind in kind_classes:
+                selves.add(found)
     return sorted(classes), sorted(selves)
 
 
-def _label_query(classes: list[str], selves: list[str], text: str) -> str:
-    """Things that are instances of the classes, or are one of the selves, whose label
-    contains the text (lower-cased, curly apostrophes made straight)."""
+def _containing(store: Store, classes: list[str], selves: list[str],
+                text: str) -> list[tuple[str, str]]:
+    """(thing, label) for the instances of the classes, and the selves, whose label contains
+    the text (lower-cased, curly apostrophes made straight), in order of thing and label."""
     needle = Literal(text.lower().translate(_APOSTROPHES))
-    kinds = []
+    found: set[tuple[str, str]] = set()
     if classes:
-        kinds.append(f"{{ VALUES ?class {{ {_iris(classes)} }} ?item a ?class . }}")
+        rows = internal_select(store, "labels-containing", needle=needle,
+                               **{"class": [URIRef(c) for c in classes]}).rows
+        found |= {(str(r["item"]), str(r["label"])) for r in rows}
     if selves:
-        # (joined to a triple: Virtuoso drops a UNION branch that is a VALUES block alone)
-        kinds.append(f"{{ VALUES ?item {{ {_iris(selves)} }} ?item rdfs:subClassOf ?super }}")
-    return (sparql_prefixes() +
-            "SELECT DISTINCT ?item ?label WHERE {\n"
-            f"  {values_block(['needle'], [{'needle': needle}])}\n"
-            f"  {' UNION '.join(kinds) or 'FILTER(false)'}\n"
-            "  ?item rdfs:label|skos:prefLabel|skos:altLabel|dg:citationLabel ?label .\n"
-            "  FILTER(CONTAINS(REPLACE(LCASE(STR(?label)), \"\u2019\", \"'\"), ?needle))\n"
-            "} ORDER BY ?item ?label")
+        rows = internal_select(store, "subclass-labels-containing", needle=needle,
+                               item=[URIRef(s) for s in selves]).rows
+        found |= {(str(r["item"]), str(r["label"])) for r in rows}
+    return sorted(found)
 
 
 def _exact_label(store: Store, classes: list[str], selves: list[str],
@@ -151,13 +140,7 @@ def _exact_label(store: Store, classes: list[str], selves: list[str],
     a label given exactly as written, the usual case, needs one index lookup.
     """
     literals = [Literal(text.strip()), Literal(text.strip(), lang="en")]
-    rows = store.select(
-        sparql_prefixes() + "SELECT DISTINCT ?item ?type ?super WHERE {\n"
-        f"  VALUES ?label {{ {' '.join(lit.n3() for lit in literals)} }}\n"
-        "  ?item rdfs:label|skos:prefLabel|skos:altLabel|dg:citationLabel ?label .\n"
-        "  OPTIONAL { ?item a ?type }\n"
-        "  OPTIONAL { ?item rdfs:subClassOf ?super }\n"
-        "}").rows
+    rows = internal_select(store, "label-exact", label=literals).rows
     wanted, own = set(classes), set(selves)
     items = {str(r["item"]) for r in rows if isinstance(r.get("item"), URIRef)
              and (str(r.get("type")) in wanted or str(r["item"]) in own)}
@@ -170,12 +153,10 @@ def resolve_label(store: Store, param: Param, text: str) -> URIRef:
     found = _exact_label(store, classes, selves, text)
     if found is not None:
         return found
-    result = store.select(_label_query(classes, selves, text))
     needle = text.strip().lower().translate(_APOSTROPHES)
     labels: dict[str, list[str]] = {}
     exact: set[str] = set()
-    for row in result.rows:
-        item, label = str(row["item"]), str(row["label"])
+    for item, label in _containing(store, classes, selves, text):
         labels.setdefault(item, []).append(label)
         if label.strip().lower().translate(_APOSTROPHES) == needle:
             exact.add(item)

@@ -9,7 +9,7 @@ from rdflib.term import Node
 
 from ..errors import EngineRefused
 from ..sparql import check_query
-from ..store import EmbeddedStore, MemoryStore, SelectResult, Store
+from ..store import SelectResult, Store, in_memory_copy
 from .binding import bind
 from .catalogue import NamedQuery, get_query
 from .params import resolve
@@ -56,9 +56,7 @@ def engine_for(store: Store, query: NamedQuery, text: str) -> Store:
                 f"wrongly ({why}), and it would read the whole store; use the embedded store "
                 "or an Oxigraph server (README, 'Pointing dutygraph at an existing SPARQL "
                 "server')")
-        local = EmbeddedStore(timeout=store.timeout)
-        local.replace_graphs({URIRef(g): store.export_graph(URIRef(g)) for g in graphs})
-        return local
+        return in_memory_copy(store, [URIRef(g) for g in graphs])
     return store
 
 
@@ -79,11 +77,10 @@ def bound_text(store: Store | None, name: str,
 
 def _from_text_index(store: Store, name: str, shown: Mapping[str, str]) -> SelectResult | None:
     """`search` answered from the store's text index (dutygraph.search), which gives
-    search.rq's rows without scanning every label. Only on a bare embedded or memory store:
-    a store behind the service's limits (limits/store.py) caps rows, bytes and time in its
-    select, which the index would step around, so there search.rq is run as before."""
-    if name != "search" or type(store) not in (EmbeddedStore, MemoryStore) \
-            or store.version() is None:
+    search.rq's rows without scanning every label. Only where the store says an index in this
+    process may answer for it (Store.indexes_in_process: a bare embedded or memory store, not
+    one behind a server or the service's limits); elsewhere search.rq is run as before."""
+    if name != "search" or not store.indexes_in_process() or store.version() is None:
         return None
     from ..search import index_for  # (the index reads the store through this package)
 

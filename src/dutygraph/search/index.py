@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -23,7 +22,8 @@ from rdflib.term import Node
 
 from ..namespaces import DG
 from ..queries.internal import page_select
-from ..store import EmbeddedStore, SelectResult, Store
+from ..store import SelectResult, Store, in_memory_copy
+from ..store.per_version import PerVersion
 
 # search.rq's columns, in its order.
 VARIABLES = ["item", "itemLabel", "kind", "kindLabel", "score", "matched"]
@@ -164,36 +164,20 @@ class TextIndex:
         return hits
 
 
-_CACHE: dict[tuple[Hashable, ...], TextIndex] = {}
-_CACHE_LOCK = threading.Lock()
-_KEPT = 4
-
-
 def _build(store: Store) -> TextIndex:
     """Read the records with Oxigraph: the embedded store itself, any other kind through a
     copy of its graphs in memory (rdflib took 7.5 s over the query Oxigraph answers in 0.1 s;
     a remote server need not be asked a heavy query, only for its graphs)."""
     source = store
     if store.oxigraph is None:  # no Oxigraph store behind it to read in place
-        source = EmbeddedStore()
-        source.replace_graphs({name: store.export_graph(name) for name in store.graph_names()},
-                              drop_others=True)
+        source = in_memory_copy(store)
     return TextIndex.from_result(page_select(source, "search-records"))
 
 
 def index_for(store: Store) -> TextIndex:
     """The store's index, built on first use for each version of its data (a store that
     cannot tell its version gets a fresh one each time)."""
-    version = store.version()
-    if version is None:
-        return _build(store)
-    key = (store.kind, store.location, version)
-    with _CACHE_LOCK:
-        index = _CACHE.get(key)
-    if index is None:
-        index = _build(store)
-        with _CACHE_LOCK:
-            if len(_CACHE) >= _KEPT:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = index
-    return index
+    return _INDEXES(store)
+
+
+_INDEXES = PerVersion(_build)

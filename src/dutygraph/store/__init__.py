@@ -10,7 +10,10 @@ DUTYGRAPH_STORE_GRAPHS, credentials from DUTYGRAPH_STORE_USER / DUTYGRAPH_STORE_
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from rdflib import URIRef
 
 from ..datasets import Progress
 from ..errors import StoreError
@@ -20,8 +23,9 @@ from .embedded import EmbeddedStore
 from .memory import MemoryStore
 
 __all__ = ["EmbeddedStore", "MemoryStore", "Progress", "QuadSource", "SelectResult", "Store",
-           "WriteResult", "check_servable", "describe_store", "open_served", "open_store",
-           "store_folder", "store_spec", "store_url"]
+           "WriteResult", "as_store", "check_servable", "describe_store", "in_memory_copy",
+           "open_served", "open_store", "repository_store", "store_folder", "store_spec",
+           "store_url"]
 
 
 def store_spec(store: str | None = None) -> str:
@@ -50,6 +54,34 @@ def open_store(store: str | None = None, *, update: str | None = None,
         return RemoteStore(spec, update=update or os.environ.get("DUTYGRAPH_STORE_UPDATE"),
                            graphs=graphs or os.environ.get("DUTYGRAPH_STORE_GRAPHS"))
     return EmbeddedStore(spec, read_only=read_only)
+
+
+def as_store(store: Store | str | None, *, read_only: bool = False) -> Store:
+    """The store given, or the one a spec names opened (open_store): what a caller that takes
+    either (the web app factory) is handed, so that it need not tell them apart itself."""
+    if isinstance(store, Store):
+        return store
+    return open_store(store, read_only=read_only)
+
+
+def in_memory_copy(store: Store, graphs: Iterable[URIRef] | None = None) -> EmbeddedStore:
+    """A fresh in-memory Oxigraph store holding copies of a store's graphs (every graph when
+    None), under the store's time limit: dutygraph's own engine over the store's data, for a
+    query the store's own engine is known to answer wrongly (queries.run.engine_for)."""
+    copy = EmbeddedStore(timeout=store.timeout)
+    names = store.graph_names() if graphs is None else list(graphs)
+    copy.replace_graphs({name: store.export_graph(name) for name in names}, drop_others=True)
+    return copy
+
+
+def repository_store() -> Store:
+    """The repository's data files loaded afresh into an in-memory Oxigraph store: what the
+    committed example reports and the audit sample are built from, whatever store is set."""
+    from ..datasets import load_graphs, repository_files
+
+    store = EmbeddedStore(None)
+    store.replace_graphs(load_graphs(repository_files()), drop_others=True)
+    return store
 
 
 def store_url(store: str | None = None) -> str | None:

@@ -125,6 +125,30 @@ class Store(ABC):
         copying the graphs out (None: this kind has none)."""
         return None
 
+    def graph_quads(self, name: URIRef) -> list[ox.Quad]:
+        """One named graph's quads as Oxigraph terms: read in place from the Oxigraph store
+        behind this one, else converted from export_graph once. Why: validation builds its
+        views in Oxigraph, and an rdflib copy of a graph an Oxigraph store holds would only be
+        converted back (the framework went Oxigraph -> rdflib -> Oxigraph on every upload)."""
+        import pyoxigraph as ox
+
+        from ..terms import to_oxigraph
+
+        target = ox.NamedNode(str(name))
+        behind = self.oxigraph
+        if behind is not None:
+            return list(behind.quads_for_pattern(None, None, None, target))
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
+                for s, p, o in self.export_graph(name)]
+
+    def indexes_in_process(self) -> bool:
+        """Whether a question may be answered from an index dutygraph builds over this
+        store's data in this process (dutygraph.search) instead of by this store's select.
+        Only a bare store of this process may: a server is asked, not copied, and a store
+        behind the limits (limits.store) caps rows, bytes and time in its select, which an
+        index would step around."""
+        return False
+
     def version(self) -> Hashable | None:
         """A value that changes whenever the store's contents may have changed, so read
         answers can be cached against it (dutygraph.web.cache); None: unknown, do not cache."""

@@ -212,6 +212,11 @@ class EmbeddedStore(Store):
                     self._store = self._open()
         return self._store
 
+    def indexes_in_process(self) -> bool:
+        """A bare store of this process: the text index may answer for it (reading its
+        Oxigraph store in place)."""
+        return True
+
     def version(self) -> Hashable | None:
         """On disk, the pointer file's identity (a new generation is a new file); in memory,
         a count of writes."""

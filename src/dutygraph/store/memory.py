@@ -140,6 +140,11 @@ class MemoryStore(Store):
             graph.add((s, p, canonical_term(o)))
         return graph
 
+    def indexes_in_process(self) -> bool:
+        """A bare store of this process: the text index may answer for it (its graphs are
+        copied into Oxigraph once per version)."""
+        return True
+
     def version(self) -> Hashable | None:
         return ("memory", self._identity, self._writes)
 

@@ -15,18 +15,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..errors import InputError
 from ..namespaces import BASE, DG, authority_graph, authority_iri, authority_slug
+from ..queries.internal import internal_select, internal_text, page_text
 from ..rdfio import parse_file
 from ..store import Store
 from .assessment import assess, counts
 from .dataset import (
     DataView,
-    repository_framework,
+    repository_framework_quads,
     store_framework,
     view_of_store,
     view_of_upload,
@@ -44,24 +46,22 @@ _AUTHORITY_PREFIX = BASE + "id/authority/"
 _LABEL_PREDICATES = [DG.citationLabel, RDFS.label, SKOS.prefLabel, FOAF.name]
 
 
-def _values(nodes: Iterable[Node]) -> str:
-    return " ".join(f"<{n}>" for n in sorted({n for n in nodes if isinstance(n, URIRef)}))
+def _iris(nodes: Iterable[Node]) -> list[URIRef]:
+    return sorted({n for n in nodes if isinstance(n, URIRef)})
 
 
 def labels_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
     """A label for each IRI: citation label, then rdfs:label, skos:prefLabel, foaf:name."""
-    values = _values(nodes)
-    if not values:
+    iris = _iris(nodes)
+    if not iris:
         return {}
-    preds = ", ".join(f"<{p}>" for p in _LABEL_PREDICATES)
-    rows = view.select(f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {values} }} ?n ?p ?l . "
-                       f"FILTER(?p IN ({preds})) }}")
+    rows = view.select(page_text("labels", {"x": iris}))
     best: dict[str, tuple[int, int, str]] = {}
     for r in rows:
         lang = getattr(r["l"], "language", None)
         rank = (_LABEL_PREDICATES.index(r["p"]),  # type: ignore[arg-type]
                 0 if lang in (None, "en", "en-gb", "en-GB") else 1, str(r["l"]))
-        key = str(r["n"])
+        key = str(r["x"])
         if key not in best or rank < best[key]:
             best[key] = rank
     return {k: v[2] for k, v in best.items()}
@@ -86,12 +86,9 @@ def authorities_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
             out[str(n)] = found
         else:
             rest.append(n)
-    values = _values(rest)
-    if values:
-        rows = view.select(
-            f"SELECT ?n ?a WHERE {{ VALUES ?n {{ {values} }} "
-            f"{{ ?n a <{DG.LocalAuthority}> BIND(?n AS ?a) }} UNION "
-            f"{{ ?n <{DG.authority}> ?a }} UNION {{ ?n <{DG.establishedBy}> ?a }} }}")
+    iris = _iris(rest)
+    if iris:
+        rows = view.select(internal_text("focus-authority", {"n": iris}))
         for r in sorted(rows, key=lambda r: str(r["a"])):
             out.setdefault(str(r["n"]), str(r["a"]))
     return out
@@ -100,12 +97,11 @@ def authorities_of(view: DataView, nodes: Iterable[Node]) -> dict[str, str]:
 def value_provisions(view: DataView, values: Iterable[Node]) -> dict[str, set[str]]:
     """Provisions the framework gives a result's value (a statement's or a partner kind's, or
     those of the kind a dg:Absence says is missing)."""
-    vals = _values(values)
+    iris = _iris(values)
     out: dict[str, set[str]] = defaultdict(set)
-    if vals:
+    if iris:
         # A statement of absence cites what the absent kind's provision imposes or lists.
-        rows = view.select(f"SELECT ?v ?p WHERE {{ VALUES ?v {{ {vals} }} "
-                           f"?v <{DG.absentKind}>?/(<{DG.imposedBy}>|<{DG.listedBy}>) ?p }}")
+        rows = view.select(internal_text("value-provisions", {"v": iris}))
         for r in rows:
             out[str(r["v"])].add(str(r["p"]))
     return out
@@ -183,11 +179,10 @@ def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_
 
 def source_dates(view: DataView, authorities: Sequence[URIRef]) -> dict[str, list[str]]:
     """The dates (dg:asAt) the sources describe each authority's arrangements as at."""
-    values = _values(authorities)
-    if not values:
+    iris = _iris(authorities)
+    if not iris:
         return {}
-    rows = view.select(f"SELECT DISTINCT ?a ?d WHERE {{ VALUES ?a {{ {values} }} "
-                       f"?s <{DG.authority}> ?a ; <{DG.asAt}> ?d }}")
+    rows = view.select(internal_text("source-dates", {"a": iris}))
     out: dict[str, set[str]] = defaultdict(set)
     for r in rows:
         out[str(r["a"])].add(str(r["d"]))
@@ -245,13 +240,14 @@ _run = run_view
 def validate_graph(graph: Graph, *, as_of: dt.date | None = None, authority: str | None = None,
                    framework: Graph | Store | None = None, engine: str = "fast",
                    name: str = "the data") -> ValidationReport:
-    """Validate arrangements held in an rdflib graph (an upload) with the national framework."""
+    """Validate arrangements held in an rdflib graph (an upload) with the national framework:
+    the repository's (None), a store's (kept once per version of the store), or a graph's."""
     if framework is None:
-        fw = repository_framework()
-    elif isinstance(framework, Store):
-        fw = store_framework(framework)
-    else:
+        fw: Graph | tuple[ox.Quad, ...] = repository_framework_quads()
+    elif isinstance(framework, Graph):
         fw = framework
+    else:
+        fw = store_framework(framework)
     if not any(True for _ in graph.subjects(RDF.type, DG.LocalAuthority)):
         raise InputError("no dg:LocalAuthority in it, so there is nothing to validate "
                          "(every arrangement belongs to an authority)", file=name)
@@ -297,8 +293,7 @@ def _named_authority(store: Store, spec: str) -> URIRef | None:
 
 
 def _store_candidates(store: Store) -> list[tuple[str, str]]:
-    rows = store.select(f"SELECT ?a ?l WHERE {{ ?a a <{DG.LocalAuthority}> "
-                        f"OPTIONAL {{ ?a <{RDFS.label}> ?l }} }}")
+    rows = internal_select(store, "authority-labels")
     out: dict[str, str] = {}
     for r in rows:
         out.setdefault(str(r["a"]), str(r.get("l", r["a"])))

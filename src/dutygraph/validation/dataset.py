@@ -20,9 +20,11 @@ from rdflib.term import Node
 
 from .. import paths
 from ..errors import InputError, StoreError
-from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
+from ..namespaces import FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
+from ..queries.internal import page_text
 from ..rdfio import parse_file
 from ..store import Store
+from ..store.per_version import PerVersion
 from ..terms import solution_rows, to_oxigraph, to_rdflib
 
 UPLOAD_GRAPH = URIRef("urn:dutygraph:graph:upload")
@@ -65,14 +67,18 @@ class DataView:
         return g
 
     def authorities(self) -> list[URIRef]:
-        rows = self.select(f"SELECT DISTINCT ?a WHERE {{ ?a a <{DG.LocalAuthority}> }}")
+        rows = self.select(page_text("authorities", {}))
         return sorted(r["a"] for r in rows if isinstance(r.get("a"), URIRef))  # type: ignore[misc]
 
 
 def _load_graph(store: ox.Store, name: URIRef, graph: Graph) -> None:
+    store.extend(_quads(name, graph))
+
+
+def _quads(name: URIRef, graph: Graph) -> list[ox.Quad]:
     target = ox.NamedNode(str(name))
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
-                 for s, p, o in graph)
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
+            for s, p, o in graph]
 
 
 def view_of_graphs(graphs: Mapping[URIRef, Graph]) -> DataView:
@@ -85,12 +91,22 @@ def view_of_graphs(graphs: Mapping[URIRef, Graph]) -> DataView:
 
 def repository_framework() -> Graph:
     """The national framework from data/framework/*.ttl (parsed once per change of files)."""
+    return _parse_framework(_framework_files())
+
+
+def repository_framework_quads() -> tuple[ox.Quad, ...]:
+    """The same framework as Oxigraph quads in the framework graph (made once per change of
+    files), for building views without converting it again."""
+    return _framework_quads(_framework_files())
+
+
+def _framework_files() -> tuple[tuple[str, int], ...]:
     folder = paths.data_dir() / "framework"
     files = sorted(p for p in folder.glob("*.ttl") if p.is_file()) if folder.is_dir() else []
     if not files:
         raise InputError("the national framework is missing (no data/framework/*.ttl); "
                          "validation would check nothing", file=str(folder))
-    return _parse_framework(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
 
 
 @lru_cache(maxsize=2)
@@ -101,11 +117,26 @@ def _parse_framework(key: tuple[tuple[str, int], ...]) -> Graph:
     return g
 
 
-def store_framework(store: Store) -> Graph:
+@lru_cache(maxsize=2)
+def _framework_quads(key: tuple[tuple[str, int], ...]) -> tuple[ox.Quad, ...]:
+    return tuple(_quads(FRAMEWORK_GRAPH, _parse_framework(key)))
+
+
+def store_framework(store: Store) -> tuple[ox.Quad, ...]:
+    """The store's national framework graph as Oxigraph quads, read once per version of the
+    store and shared by every upload validated against it (a store that cannot tell its
+    version is read each time)."""
+    return _STORE_FRAMEWORKS(store)
+
+
+def _read_framework(store: Store) -> tuple[ox.Quad, ...]:
     if FRAMEWORK_GRAPH not in set(store.graph_names()):
         raise StoreError(f"the store at {store.location} has no national framework graph "
                          f"<{FRAMEWORK_GRAPH}>; run 'dutygraph build' first")
-    return store.export_graph(FRAMEWORK_GRAPH)
+    return tuple(store.graph_quads(FRAMEWORK_GRAPH))
+
+
+_STORE_FRAMEWORKS = PerVersion(_read_framework)
 
 
 def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> DataView:
@@ -128,6 +159,17 @@ def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> 
     return view_of_graphs({g: store.export_graph(g) for g in (chosen or sorted(names))})
 
 
-def view_of_upload(graph: Graph, framework: Graph) -> DataView:
-    """An uploaded or file-read graph of arrangements, with the national framework."""
-    return view_of_graphs({FRAMEWORK_GRAPH: framework, UPLOAD_GRAPH: graph})
+def view_of_upload(upload: Graph | Iterable[ox.Triple],
+                   framework: Graph | Iterable[ox.Quad]) -> DataView:
+    """An uploaded or file-read graph of arrangements, with the national framework: each
+    given as an rdflib graph, or already in Oxigraph's terms (the reader's triples, the
+    framework's quads as store_framework keeps them), which are loaded as they are."""
+    store = ox.Store()
+    store.extend(_quads(FRAMEWORK_GRAPH, framework) if isinstance(framework, Graph)
+                 else framework)
+    if isinstance(upload, Graph):
+        store.extend(_quads(UPLOAD_GRAPH, upload))
+    else:
+        target = ox.NamedNode(str(UPLOAD_GRAPH))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in upload)
+    return DataView(store, None)

@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
-from ..datasets import load_graphs, repository_files
-from ..store import EmbeddedStore
+from ..store import repository_store
 from .api import validate_store
 
 # (authority slug, as-of date): Bromley on its meeting day; Harrow on the dates of its two
@@ -31,8 +30,7 @@ def examples_dir() -> Path:
 
 def render_examples() -> dict[str, str]:
     """File name -> content of every example report, built from the repository's files."""
-    store = EmbeddedStore(None)
-    store.replace_graphs(load_graphs(repository_files()), drop_others=True)
+    store = repository_store()
     out = {}
     for slug, day in EXAMPLES:
         report = validate_store(store, authority=slug, as_of=day)

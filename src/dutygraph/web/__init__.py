@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import DutygraphError
 from ..limits import LIMITS_CONFIG, LimitedStore, QueryRefused, ResultCache, make_executor
 from ..limits.clients import ClientLimit
-from ..store import Store, open_store
+from ..store import Store, as_store
 
 # rdflib would otherwise load any FROM / FROM NAMED graph it does not hold from its IRI
 # (http: or file:), which is an outbound request or a local file read on a client's behalf.
@@ -66,11 +66,8 @@ def create_app(store: Store | str | None = None, config: dict[str, Any] | None =
     app.config.update(DEFAULT_CONFIG)
     if config:
         app.config.update(config)
-    if isinstance(store, Store):
-        app.extensions["dutygraph.store"] = store
-    else:
-        app.extensions["dutygraph.store"] = open_store(
-            store, read_only=bool(app.config["STORE_READ_ONLY"]))
+    app.extensions["dutygraph.store"] = as_store(
+        store, read_only=bool(app.config["STORE_READ_ONLY"]))
     # The one seam for how limits are enforced: replace this object to change it.
     app.extensions["dutygraph.executor"] = make_executor(app.extensions["dutygraph.store"],
                                                          app.config)
