@@ -39,30 +39,21 @@ from pathlib import Path
 from typing import IO
 
 from dutygraph.errors import InputError
+from dutygraph.namespaces import LEG as LEG_NS
+from dutygraph.namespaces import PREFIXES
 
-BASE = "https://w3id.org/dutygraph/"
-DG = BASE + "def#"
-ROLE = BASE + "id/role/"
-PK = BASE + "id/partner-kind/"
-FN = BASE + "id/function/"
-GD = BASE + "id/guidance/"
-SRC = BASE + "id/source/"
-LA = BASE + "id/authority/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-ORG = "http://www.w3.org/ns/org#"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-DCTERMS = "http://purl.org/dc/terms/"
-LEG = "http://www.legislation.gov.uk/id/"
-
-# Prefixes used in Turtle output (longest namespace first, so la: never shadows an authority's).
-TURTLE_PREFIXES = {
-    "dg": DG, "role": ROLE, "pk": PK, "fn": FN, "gd": GD, "src": SRC, "la": LA,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "xsd": XSD, "org": ORG,
-    "prov": PROV, "foaf": FOAF, "dcterms": DCTERMS,
-}
+# The namespaces are the product's (dutygraph.namespaces), as plain strings: the synthetic
+# data uses the IRIs the product mints, and writes terms as tuples for speed (below).
+# Prefixes used in Turtle output, in this order (la: after the longer id/ namespaces).
+TURTLE_PREFIXES = {name: str(PREFIXES[name]) for name in (
+    "dg", "role", "pk", "fn", "gd", "src", "la", "rdf", "rdfs", "xsd", "org", "prov", "foaf",
+    "dcterms")}
+DG, ROLE, PK, FN, GD, SRC, LA = (TURTLE_PREFIXES[name] for name in (
+    "dg", "role", "pk", "fn", "gd", "src", "la"))
+RDFS, XSD, ORG, PROV, FOAF, DCTERMS = (TURTLE_PREFIXES[name] for name in (
+    "rdfs", "xsd", "org", "prov", "foaf", "dcterms"))
+RDF_TYPE = TURTLE_PREFIXES["rdf"] + "type"
+LEG = str(LEG_NS)
 
 # Every synthetic document describes a day in the two months up to AS_OF, so that validating
 # as of AS_OF (dutygraph validate --as-of 2015-06-30) judges every authority on the same law:

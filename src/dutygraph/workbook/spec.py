@@ -75,6 +75,13 @@ PROVENANCE = (
 )
 COMMENT = Column("comment", "comment", TEXT, RDFS.comment, multi=True,
                  help="what the document says; several separated by |")
+# The columns most sheets share: a row's id first, its label, the days a statement is in
+# force, and last what the document says and where it says it.
+ROW_ID = _id("a short name, unique in the workbook")
+LABEL = Column("label", "label", TEXT, RDFS.label)
+IN_FORCE = (Column("valid from", "valid_from", DATE, DG.validFrom),
+            Column("valid through", "valid_through", DATE, DG.validThrough))
+CITED = (COMMENT, *PROVENANCE)
 
 SOURCES = Sheet("Sources", DG.SourceDocument, (
     Column("id", "id", ID, None, required=True, help="a short name for the document"),
@@ -92,82 +99,80 @@ BODIES = Sheet("Bodies", None, (
     Column("established by", "established_by", REF, DG.establishedBy),
     Column("has members", "has_members", REF, ORG.hasMember, multi=True),
     Column("meetings per year", "meetings_per_year", INT, DG.meetingsPerYear),
-    COMMENT, *PROVENANCE,
+    *CITED,
 ), "The authority, its boards, sub-groups, panels, committees and partner bodies.",
    kind_list="body-kind")
 
 POSTS = Sheet("Posts", ORG.Post, (
-    _id("a short name, unique in the workbook"),
+    ROW_ID,
     Column("title", "title", TEXT, RDFS.label, required=True),
     Column("role", "role", VOCAB_PREFIX + "role", ORG.role, multi=True),
     Column("in body", "in_body", REF, ORG.postIn, required=True),
     Column("independent", "independent", BOOL, DG.independent),
-    COMMENT, *PROVENANCE,
+    *CITED,
 ), "Posts (roles): each in a body, taking zero or more national roles.")
 
 PEOPLE = Sheet("People", DG.Person, (
-    _id("a short name, unique in the workbook"),
+    ROW_ID,
     Column("name", "name", PLAIN, FOAF.name, required=True),
-    Column("label", "label", TEXT, RDFS.label),
-    COMMENT, *PROVENANCE,
+    LABEL,
+    *CITED,
 ), "The people the documents name.")
 
 HOLDERS = Sheet("Holders", DG.Appointment, (
-    _id("a short name, unique in the workbook"),
-    Column("label", "label", TEXT, RDFS.label),
+    ROW_ID,
+    LABEL,
     Column("post", "post", REF, DG.post, required=True),
     Column("holder", "holder", REF, ORG.member, help="a row of People; empty: not named"),
     Column("organisation", "organisation", REF, ORG.organization),
-    Column("valid from", "valid_from", DATE, DG.validFrom),
-    Column("valid through", "valid_through", DATE, DG.validThrough),
-    COMMENT, *PROVENANCE,
+    *IN_FORCE,
+    *CITED,
 ), "Who holds which post (an appointment), and when if the document says.")
 
 MEMBERS = Sheet("Members", ORG.Membership, (
-    _id("a short name, unique in the workbook"),
-    Column("label", "label", TEXT, RDFS.label),
+    ROW_ID,
+    LABEL,
     Column("body", "body", REF, ORG.organization, required=True),
     Column("member", "member", REF, ORG.member, multi=True),
     Column("role", "role", VOCAB_PREFIX + "role", ORG.role, multi=True),
     Column("represents", "represents", REF, DG.represents, multi=True),
     Column("represents kind", "represents_kind", VOCAB_PREFIX + "partner-kind",
            DG.representsKind, multi=True),
-    COMMENT, *PROVENANCE,
+    *CITED,
 ), "Who sits on a body, in which role, representing whom.")
 
 LINKS = Sheet("Links", DG.Link, (
-    _id("a short name, unique in the workbook"),
-    Column("label", "label", TEXT, RDFS.label),
+    ROW_ID,
+    LABEL,
     Column("subject", "subject", REF, DG.subject, required=True),
     Column("relation", "relation", VOCAB_PREFIX + "relation", DG.relation, required=True),
     Column("object", "object", REF, DG.object, required=True),
     Column("modality", "modality", VOCAB_PREFIX + "modality", DG.modality),
     Column("provision", "provision", VOCAB_PREFIX + "provision", DG.basis, multi=True),
-    Column("valid from", "valid_from", DATE, DG.validFrom),
-    Column("valid through", "valid_through", DATE, DG.validThrough),
-    COMMENT, *PROVENANCE,
+    *IN_FORCE,
+    *CITED,
 ), "Reporting and accountability links: subject relation object (the subject answers to "
    "the object).")
 
 REPORTS = Sheet("Reports", None, (
-    _id("a short name, unique in the workbook"),
+    ROW_ID,
     Column("title", "title", TEXT, RDFS.label, required=True),
     Column("kind", "kind", VOCAB_PREFIX + "report-kind", RDF.type, required=True, multi=True),
     Column("report of", "report_of", REF, DG.reportOf, multi=True),
     Column("period", "period", PLAIN, DG.period, help="e.g. 2023/24"),
     Column("period end", "period_end", DATE, DG.periodEnd),
     Column("published on", "published_on", DATE, DG.publishedOn),
-    COMMENT, *PROVENANCE,
+    *CITED,
 ), "Reports: annual reports, published arrangements, yearly reports; a link's object may be "
    "one (receives report).", kind_list="report-kind")
 
 EVIDENCE = Sheet("Evidence", DG.Evidence, (
-    _id("a short name, unique in the workbook"),
-    Column("label", "label", TEXT, RDFS.label),
+    ROW_ID,
+    LABEL,
     Column("function", "function", VOCAB_PREFIX + "function", DG.evidenceFor, required=True,
            multi=True),
     Column("evidenced by", "evidenced_by", REF, DG.evidencedBy, required=True, multi=True),
-    COMMENT, *PROVENANCE,
+    *CITED,
 ), "What the documents record of a statutory function being carried out, and by whom.")
 
 SHEETS: tuple[Sheet, ...] = (SOURCES, BODIES, POSTS, PEOPLE, HOLDERS, MEMBERS, LINKS,
