@@ -66,8 +66,9 @@ docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/o
 	$(BIN)/pylode ontology/dutygraph.ttl -o docs/ontology/index.html >/dev/null 2>&1
 
 # Developer tools live in tools/ (outside the installed package) and run from the repo root.
-bench: install ## benchmark stores, queries, HTTP and validation; writes bench/report.md
-	$(BIN)/python -m tools.bench --out bench
+BENCH_ARGS ?=
+bench: install ## benchmark stores, queries, HTTP and validation; writes bench/report.md (BENCH_ARGS="--minutes 25" on a busy machine)
+	$(BIN)/python -m tools.bench --out bench $(BENCH_ARGS)
 
 fuzz: install ## the long property-based run (10,000+ inputs)
 	DUTYGRAPH_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:randomly tests/hardening/test_fuzz.py

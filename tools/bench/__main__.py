@@ -28,10 +28,12 @@ from urllib.parse import urlencode
 
 from tools import synth
 
+from . import ask as ask_stage
 from . import build as build_stage
 from . import load as load_stage
 from . import procs
 from . import queries as query_stage
+from . import search as search_stage
 from . import validation as validation_stage
 from .data import SizeData, prepare, shapes_file
 from .measure import RssSampler, mb
@@ -54,11 +56,14 @@ def _plan(*, build_reps: int, rdflib_reps: int, query_reps: int, memory_reps: in
         "http_reps": query_reps, "load_seconds": 5 if slow else 4,
         "load_max_requests": 30000 if slow else 20000,
         "validate_reps": validate_reps, "validate_budget_s": 30 if slow else 20,
+        "ask_reps": 10 if slow else 20, "ask_budget_s": 6 if slow else 4,
+        "search_reps": 10 if slow else 20, "search_budget_s": 2.0 if slow else 1.0,
         "shape_times": not slow,
         "shacl_reps_all": 1, "shacl_reps_one": 3,
         "timeouts": {"dutygraph_all": 120 if slow else 90, "shape_times": 60,
                      "pyshacl_all": 90 if slow else 75, "pyshacl_one": 40,
                      "pyrudof_all": 60 if slow else 45, "pyrudof_one": 30,
+                     "jena_all": 90 if slow else 60, "jena_one": 40,
                      "shacl_rust_all": 30, "shacl_rust_one": 30},
     }
 
@@ -91,8 +96,33 @@ def machine() -> dict[str, Any]:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = None
+    versions["jena"] = _debian_version("libapache-jena-java")
+    versions["java"] = _java_version()
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
             "platform": platform.platform(), "versions": versions}
+
+
+def _debian_version(package: str) -> str | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package],
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _java_version() -> str | None:
+    """The first line of `java -version` (it writes to standard error)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return lines[0] if lines else None
 
 
 # The run must end within 15 minutes on a fresh clone: stages that would start after this
@@ -111,6 +141,7 @@ class Run:
         self.out = out
         self.started = time.time()
         self.deadline = time.monotonic() + seconds
+        self.minutes = seconds / 60
         procs.DEADLINE = self.deadline
         self.results: dict[str, Any] = {
             "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -119,7 +150,8 @@ class Run:
         }
 
     def size(self, n: int) -> dict[str, Any]:
-        return self.results["sizes"].setdefault(str(n), {})
+        size: dict[str, Any] = self.results["sizes"].setdefault(str(n), {})
+        return size
 
     @contextlib.contextmanager
     def stage(self, n: int, name: str):  # type: ignore[no-untyped-def]
@@ -145,7 +177,7 @@ class Run:
     def go(self) -> None:
         """First thing in a stage: raise OutOfTime if the run's time is (nearly) spent."""
         if self.deadline - time.monotonic() < 15:
-            raise OutOfTime(f"not run: the run's {RUN_SECONDS / 60:.1f} minutes were spent")
+            raise OutOfTime(f"not run: the run's {self.minutes:.1f} minutes were spent")
 
     def save(self) -> None:
         self.results["duration_s"] = round(time.time() - self.started, 1)
@@ -154,8 +186,11 @@ class Run:
                                                           sort_keys=True) + "\n")
 
 
-def bench_size(run: Run, n: int, work: Path, skip: dict[str, str]) -> None:
-    """Every stage for one size, most important first (the run's deadline may cut the tail).
+def bench_size(run: Run, n: int, work: Path, skip: dict[str, str]) -> Iterator[None]:
+    """Every stage for one size, most important first (the run's deadline may cut the tail):
+    a generator that stops once after the core stages (data, build, named queries, HTTP and the
+    question box, dutygraph's validation, search), so that main runs the core of every size
+    before the other engines (Oxigraph server, plain validators, rdflib's memory store) of any.
 
     skip: plain validations whose outcome an earlier size settled ("did not finish within its
     budget on fewer authorities"); they are reported, not run again.
@@ -225,8 +260,13 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str]) -> None:
                 r["shape"]: r["s"] for r in records if "shape" in r}
             if error:
                 res["validation"]["dutygraph"]["shape_seconds_note"] = error
+    with run.stage(n, "search: text index against search.rq"):
+        run.go()
+        res["search"] = search_stage.measure(store, plan["search_reps"],
+                                             plan["search_budget_s"])
     store.close()
     del store
+    yield
     with run.stage(n, "queries: Oxigraph server via SPARQLWrapper"), \
             oxigraph_server(server_copy, data.folder) as srv:
         run.go()
@@ -291,6 +331,19 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
                 load[f"{clients}-cached"] = _load(srv.base_url, paths, clients, plan,
                                                   cached=True)
         res["http_load"] = load
+        # The question box (issue 20): each kind's question, computed, then cached (after one
+        # pass that fills the cache).
+        res["ask"] = {"computed": ask_stage.answer_pages(
+            session, srv.base_url, reps=plan["ask_reps"], budget_s=plan["ask_budget_s"],
+            cached=False)}
+        ask_stage.answer_pages(session, srv.base_url, reps=1, budget_s=plan["ask_budget_s"],
+                               cached=True)
+        res["ask"]["cached"] = ask_stage.answer_pages(
+            session, srv.base_url, reps=plan["ask_reps"], budget_s=plan["ask_budget_s"],
+            cached=True)
+        res["ask"]["new_question"] = ask_stage.answer_pages(
+            session, srv.base_url, reps=plan["ask_reps"], budget_s=plan["ask_budget_s"],
+            cached=True, new_days=True)
         res["server_memory"] = memory()
     if not paths:
         return
@@ -359,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="153,1530",
                         help="numbers of synthetic authorities (default 153,1530)")
     parser.add_argument("--work", help="scratch folder (default: a temporary one, removed)")
+    parser.add_argument("--minutes", type=float, default=RUN_SECONDS / 60,
+                        help="the run's time limit: stages that would start after it are "
+                             f"skipped and reported (default {RUN_SECONDS / 60:.1f})")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite the report from OUT/results.json without measuring")
     args = parser.parse_args(argv)
@@ -369,12 +425,15 @@ def main(argv: list[str] | None = None) -> int:
         report.write(json.loads((out / "results.json").read_text()), out)
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    run = Run(out, sizes)
+    run = Run(out, sizes, seconds=args.minutes * 60)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="dutygraph-bench-"))
     skip: dict[str, str] = {}
     try:
-        for n in sizes:
-            bench_size(run, n, work, skip)
+        done = object()
+        later = [g for g in (bench_size(run, n, work, skip) for n in sizes)
+                 if next(g, done) is not done]
+        for rest in later:
+            next(rest, None)
     finally:
         run.save()
         if not args.work:

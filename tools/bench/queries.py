@@ -122,7 +122,7 @@ def floor_sparql(case: Case) -> str | None:
         return None
     text = FLOORS[case.name].sparql
     names = sorted(p for p in case.params if f"?{p}" in text)
-    return bind(text, names, {p: Literal(case.params[p]) for p in names})
+    return str(bind(text, names, {p: Literal(case.params[p]) for p in names}))
 
 
 def rendered_sparql(store: Any, name: str, params: dict[str, str]) -> str:
@@ -130,7 +130,7 @@ def rendered_sparql(store: Any, name: str, params: dict[str, str]) -> str:
     from dutygraph.queries import bound_text
 
     text, _shown = bound_text(store, name, params)
-    return text
+    return str(text)
 
 
 def time_calls(fn: Any, reps: int, budget_s: float) -> Sample:

@@ -74,7 +74,7 @@ def rewrite(shapes_file: Path, data_file: Path, out: Path) -> dict[str, Any]:
         for k, t in enumerate(targets):
             select = str(shapes.value(t, SH.select))
             query = _prefix_lines(shapes, t) + select
-            focus |= {str(s["this"].value) for s in data.query(query)}  # type: ignore[union-attr,index]
+            focus |= {str(s["this"].value) for s in data.query(query)}  # type: ignore[union-attr]
             patterns.append(_rename(_where_body(select), k))
             shapes.remove((shape, SH.target, t))
         name = str(shape).rsplit("/", 1)[-1]

@@ -1,5 +1,6 @@
 """Validation of one authority and of all: dutygraph's path against plain pyshacl on the whole
-graph (no inference) and against the Rust SHACL validators on PyPI, on the same shapes and data.
+graph (no inference), Apache Jena SHACL (Java) and the Rust SHACL validators on PyPI, on the
+same shapes and data.
 
 pyshacl is the oracle: for each other validator the report gives how many of pyshacl's findings
 it also reports and how many it reports that pyshacl does not (findings compared by focus node,
@@ -39,7 +40,9 @@ def with_context(data_nt: Path, as_of: dt.date, out: Path) -> Path:
 def _external(task: str, data: Path, shapes: Path, reps: int, timeout_s: float,
               findings_out: Path) -> dict[str, Any]:
     records, error = run_worker(task, {"data": str(data), "shapes": str(shapes), "reps": reps,
-                                       "findings_out": str(findings_out)}, timeout=timeout_s)
+                                       "findings_out": str(findings_out),
+                                       "work": str(findings_out.parent / "jena")},
+                                timeout=timeout_s)
     runs = [r["s"] for r in records if "s" in r]
     sample = Sample(runs=runs)
     if error:
@@ -177,7 +180,8 @@ def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: 
         rust.append("shacl_rust")
     else:
         out["shacl_rust"] = {"error": "not installed (pip install shacl-rust)"}
-    runs: list[tuple[str, str, Path, bool]] = [("pyshacl", "pyshacl", shapes, True)]
+    runs: list[tuple[str, str, Path, bool]] = [("pyshacl", "pyshacl", shapes, True),
+                                               ("jena", "jena", shapes, True)]
     for name in rust:
         runs.append((name, name + "_as_is", shapes, False))
         runs.append((name, name, rewritten, True))
@@ -193,7 +197,7 @@ def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: 
                 continue
             out[key][scope] = _external(task, data, shape_file, reps,
                                         timeouts[f"{task}_{scope}"], findings)
-    for key in [k for k in out if k.startswith(("pyrudof", "shacl_rust"))] + ["dutygraph"]:
+    for key in [k for k in out if k.startswith(("pyrudof", "shacl_rust", "jena"))] + ["dutygraph"]:
         for scope in ("one", "all"):
             cmp = compare(folder / f"findings-pyshacl-{scope}.json",
                           folder / f"findings-{key}-{scope}.json")

@@ -106,7 +106,7 @@ def task_embedded_query(args: dict[str, Any]) -> None:
         def store_for(self, source: Any, graphs: Any) -> Any:
             return HotGraphs(copy.max_triples if copy else 0).store_for(source, graphs)
 
-    store.hot = EmptyEachTime()  # type: ignore[assignment]
+    store.hot = EmptyEachTime()
     emit({"kind": "embedded_first",
           "sample": library(store, case, args["reps"], args["budget_s"]).to_json("ms")})
     store.hot = copy
@@ -120,8 +120,7 @@ def task_embedded_query(args: dict[str, Any]) -> None:
 def task_pyshacl(args: dict[str, Any]) -> None:
     """Plain pyshacl on a whole data file: no inference, no dutygraph in between."""
     import pyshacl
-    from rdflib import RDF, Graph, URIRef
-    from rdflib.namespace import SH
+    from rdflib import Graph
 
     t0 = time.perf_counter()
     data = Graph()
@@ -135,17 +134,47 @@ def task_pyshacl(args: dict[str, Any]) -> None:
         conforms, report, _text = pyshacl.validate(
             data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
         elapsed = time.perf_counter() - t
-        keys = []
-        for result in report.subjects(RDF.type, SH.ValidationResult):
-            def one(pred: URIRef, r: Any = result, g: Graph = report) -> str | None:
-                value = g.value(r, pred)
-                return None if value is None else str(value)
-            shape = report.value(result, SH.sourceShape)
-            keys.append(finding_key(one(SH.focusNode) or "", one(SH.resultSeverity) or "",
-                                    one(SH.sourceConstraintComponent) or "",
-                                    one(SH.resultPath),
-                                    str(shape) if isinstance(shape, URIRef) else None))
+        keys = report_keys(report)
         emit({"rep": rep, "s": elapsed, "conforms": bool(conforms), "findings": len(keys)})
+        if rep == 0 and args.get("findings_out"):
+            Path(args["findings_out"]).write_text(json.dumps(sorted(keys)))
+
+
+def report_keys(report: Any) -> list[str]:
+    """The comparable keys of a standard SHACL validation report graph (pyshacl's, Jena's)."""
+    from rdflib import RDF, URIRef
+    from rdflib.namespace import SH
+
+    keys = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        def one(pred: URIRef, r: Any = result) -> str | None:
+            value = report.value(r, pred)
+            return None if value is None else str(value)
+        shape = report.value(result, SH.sourceShape)
+        keys.append(finding_key(one(SH.focusNode) or "", one(SH.resultSeverity) or "",
+                                one(SH.sourceConstraintComponent) or "", one(SH.resultPath),
+                                str(shape) if isinstance(shape, URIRef) else None))
+    return keys
+
+
+def task_jena(args: dict[str, Any]) -> None:
+    """Apache Jena SHACL (Debian's libapache-jena-java, `shacl validate`) on the same files:
+    each repetition a JVM of its own, so its time includes the JVM's start and the parse."""
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    from tools.jena import Jena
+
+    jena = Jena.prepare(Path(args["work"]), runner=False)
+    for rep in range(args["reps"]):
+        t = time.perf_counter()
+        text = jena.shacl_text(Path(args["data"]), Path(args["shapes"]))
+        elapsed = time.perf_counter() - t
+        report = Graph().parse(data=text, format="turtle")
+        keys = report_keys(report)
+        conforms = report.value(None, SH.conforms)
+        emit({"rep": rep, "s": elapsed, "conforms": str(conforms) == "true",
+              "findings": len(keys), "distinct_findings": len(set(keys))})
         if rep == 0 and args.get("findings_out"):
             Path(args["findings_out"]).write_text(json.dumps(sorted(keys)))
 
@@ -251,6 +280,7 @@ TASKS = {
     "shape_times": task_shape_times,
     "pyshacl": task_pyshacl,
     "pyrudof": task_pyrudof,
+    "jena": task_jena,
     "shacl_rust": task_shacl_rust,
 }
 
