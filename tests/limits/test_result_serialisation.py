@@ -63,12 +63,16 @@ def _make_store(kind: str, folder: Path) -> Store:
     return store
 
 
-@pytest.fixture(scope="module", params=["memory", "oxigraph_memory", "embedded"])
+@pytest.fixture(scope="module",
+                params=["memory", "oxigraph_memory", "embedded", "memory with threads"])
 def client(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    store = _make_store(request.param, tmp_path_factory.mktemp("hostile"))
-    app = create_app(store, dict(CONFIG))
-    assert isinstance(app.extensions["dutygraph.executor"], ProcessExecutor)
+    """An app per store kind (and one with the thread executor, which has no workers: the
+    same answers and refusals, though not the same protection)."""
+    kind, _, threads = str(request.param).partition(" with ")
+    store = _make_store(kind, tmp_path_factory.mktemp("hostile"))
+    app = create_app(store, {**CONFIG, **({"QUERY_EXECUTOR": "thread"} if threads else {})})
+    assert isinstance(app.extensions["dutygraph.executor"], ProcessExecutor) != bool(threads)
     yield app.test_client()
 
 
