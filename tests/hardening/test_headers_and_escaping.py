@@ -3,11 +3,9 @@ and data shown as text, never as markup (issue 8 §2)."""
 
 from __future__ import annotations
 
-import socket
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -17,6 +15,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 
 from dutygraph.store import EmbeddedStore, Store
 from dutygraph.web import create_app
+from tests.serving import front_error
 
 HOSTILE = URIRef("https://w3id.org/dutygraph/id/function/zz-hardening-hostile")
 HOSTILE_GRAPH = URIRef("https://w3id.org/dutygraph/graph/source/hardening-hostile")
@@ -183,23 +182,6 @@ def test_the_api_answers_json_not_html(hostile_app: Flask) -> None:
 # gunicorn's own answers (they never reach Flask)
 # ------------------------------------------------------------------------------------------
 
-def _raw(base: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send bytes as they are (no client library would send these) and read the answer."""
-    parts = urlsplit(base)
-    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(request)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(lines[0].split()[1]), headers, body
-
-
 GUNICORN_ERRORS = {
     "a malformed request line": (b"NOT A REQUEST LINE AT ALL\r\n\r\n", 400),
     "an unknown HTTP version": (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", 400),
@@ -213,12 +195,7 @@ GUNICORN_ERRORS = {
 @pytest.mark.parametrize("case", GUNICORN_ERRORS.values(), ids=GUNICORN_ERRORS.keys())
 def test_gunicorns_own_error_answers_carry_the_security_headers(
         served: str, case: tuple[bytes, int]) -> None:
-    request, expected = case
-    status, headers, body = _raw(served, request)
-    assert status == expected, body[:200]
+    headers, body = front_error(served, *case)
     assert "default-src 'none'" in headers["content-security-policy"]
-    assert "frame-ancestors 'none'" in headers["content-security-policy"]
-    assert headers["x-content-type-options"] == "nosniff"
-    assert headers["x-frame-options"] == "DENY"
     assert int(headers["content-length"]) == len(body)
     assert b"<script" not in body.lower()

@@ -28,8 +28,8 @@ from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.store.remote import RemoteStore
 from dutygraph.web import create_app
 
+from ..serving import SEND_WAYS, Listener, send_query
 from ..stores.servers import oxigraph_server
-from .conftest import Listener
 
 GRAPH = URIRef("https://w3id.org/dutygraph/graph/front-door")
 THING = URIRef("https://w3id.org/dutygraph/id/thing/a")
@@ -148,15 +148,9 @@ def test_every_spelling_of_service_gets_400_and_nothing_is_contacted(
         front: Flask, listener: Listener) -> None:
     client = front.test_client()
     for query in service_queries(listener.url):
-        for send in ("get", "form", "body"):
-            if send == "get":
-                response = client.get("/sparql", query_string={"query": query})
-            elif send == "form":
-                response = client.post("/sparql", data={"query": query})
-            else:
-                response = client.post("/sparql", data=query.encode(),
-                                       content_type="application/sparql-query")
-            assert response.status_code == 400, (query, response.status_code)
+        for how in SEND_WAYS:
+            response = send_query(client, query, how)
+            assert response.status_code == 400, (query, how, response.status_code)
     assert listener.connections() == []
 
 

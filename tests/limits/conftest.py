@@ -5,26 +5,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
 
 from dutygraph.limits.process_executor import ProcessExecutor
-from dutygraph.store import EmbeddedStore, Store
+from dutygraph.store import Store
 from dutygraph.web import create_app
-from tests.hardening.conftest import Listener
+from tests.serving import Listener, listener, oxigraph_memory_store
+
+# Shared with the web and hardening tests (tests/serving.py); the fixtures for this folder.
+__all__ = ["Listener", "listener", "oxigraph_memory_store"]
 
 STORE_KINDS = ["memory", "oxigraph_memory", "embedded"]
 LONG_AGO = 1_000_000_000  # 2001: an access time any read on a relatime filesystem moves
-
-
-@pytest.fixture(scope="session")
-def oxigraph_memory_store(repo_graphs: dict[URIRef, Graph]) -> Store:
-    store = EmbeddedStore(None)
-    store.replace_graphs(repo_graphs, drop_others=True)
-    return store
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -38,15 +32,6 @@ def executor(store: Store) -> ProcessExecutor:
     assert isinstance(found, ProcessExecutor)
     return found
 
-
-
-@pytest.fixture()
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    try:
-        yield lst
-    finally:
-        lst.close()
 
 
 class Canary:

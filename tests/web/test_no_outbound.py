@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-if TYPE_CHECKING:  # the fixture's class (tests/web/conftest.py)
-    from conftest import Listener
+from tests.serving import SEND_WAYS, Listener, send_query
 
 SECRET = "urn:dutygraph-test:secret"
 
@@ -58,18 +57,11 @@ def dataset_queries(url: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("how", ["get", "form", "body"])
+@pytest.mark.parametrize("how", SEND_WAYS)
 def test_queries_naming_another_host_are_refused_and_nothing_is_sent(
         client: FlaskClient, listener: Listener, how: str) -> None:
     for query in service_queries(listener.url):
-        if how == "get":
-            response = client.get("/sparql", query_string={"query": query})
-        elif how == "form":
-            response = client.post("/sparql", data={"query": query})
-        else:
-            response = client.post("/sparql", data=query.encode(),
-                                   content_type="application/sparql-query")
-        assert response.status_code == 400, query
+        assert send_query(client, query, how).status_code == 400, query
     for query in dataset_queries(listener.url):
         response = client.get("/sparql", query_string={"query": query})
         assert response.status_code == 200, query
