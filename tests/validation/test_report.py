@@ -58,7 +58,7 @@ def test_the_summary_counts_each_severity(report: ValidationReport) -> None:
 def test_the_text_report_groups_by_authority_then_provision_and_ends_with_a_summary(
         report: ValidationReport) -> None:
     lines = report.to_text().rstrip("\n").split("\n")
-    assert lines[-1].startswith("Summary: ") and "violation(s)" in lines[-1]
+    assert lines[-1].startswith("Summary: ") and "must," in lines[-1]
     assert any(line.startswith("== Testshire Council") for line in lines)
     headings = [line for line in lines if line.startswith("  -- ")]
     assert any("CA 2004 s14A" in h for h in headings)
@@ -90,7 +90,7 @@ def test_a_not_met_finding_carries_its_statement_in_every_format(framework: Grap
     statement = "https://w3id.org/dutygraph/id/authority/testshire/absence-chair"
     finding = next(f for f in report.results if f.outcome == "not met")
     assert finding.value == statement
-    assert "[not met | Violation]" in report.to_text()
+    assert "[not met | must]" in report.to_text()
     assert "evidence: authority/testshire/absence-chair (seed 999_testshire; para 4.2)" \
         in report.to_text()
     data_json = json.loads(json.dumps(report.to_json_dict()))

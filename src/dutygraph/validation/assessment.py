@@ -10,22 +10,34 @@
 - superseded (without a finding): the law behind it had ended (a provision the shape cites is
   no longer in force) and the authority's LSCB is reported superseded on the date;
 - not applicable: the requirement applies to nothing of the authority on the date.
+
+Before the cells are counted, `unwitnessed` adds a "not evidenced" finding for each
+requirement the shapes find no fault with but no record shows (its dg:witness finds none:
+"met" cites the record that satisfied it), and `settle` brings each finding in line with two
+rules of the audit that a shape cannot see. Both rewrite the findings list they are given,
+which is the report's own, so every format shows the same outcomes, counts and text:
+- a stale record (records.py) left a requirement not evidenced: the finding says so, naming
+  the latest record and how long before the day it was made;
+- a document is never found "not met" by guidance published after it: a "not met" finding
+  whose contrary statement predates every guidance edition it cites is "not evidenced".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, MutableSequence, Sequence
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import DG, ELI
+from ..namespaces import DG
+from ..queries.internal import internal_text
 from .dataset import DataView
 from .dates import AsOf
-from .evidence import witness_evidence
+from .evidence import in_force_guidance, record_days, witness_evidence, witnesses
+from .records import AuditedView
 from .report import (
     FINDING_OUTCOMES,
     MET,
@@ -58,9 +70,7 @@ def worst(findings: Iterable[Finding]) -> str:
 def ended_provisions(view: DataView, provisions: set[URIRef], as_of: AsOf) -> set[str]:
     if not provisions:
         return set()
-    values = " ".join(f"<{p}>" for p in sorted(provisions))
-    rows = view.select(f"SELECT ?p ?end WHERE {{ VALUES ?p {{ {values} }} "
-                       f"?p <{ELI.date_no_longer_in_force}> ?end }}")
+    rows = view.select(internal_text("provision-ends", {"p": sorted(provisions)}))
     out = set()
     for r in rows:
         end = r["end"].toPython() if isinstance(r["end"], Literal) else None
@@ -69,10 +79,151 @@ def ended_provisions(view: DataView, provisions: set[URIRef], as_of: AsOf) -> se
     return out
 
 
+def explain_stale(view: DataView, findings: MutableSequence[Finding],
+                  shapes: Sequence[ShapeSpec], as_of: AsOf) -> None:
+    """Say, in each not-evidenced finding a stale record would have answered, which record
+    that was: "latest record 2013-05-07, 6 years before the day". The records are found by
+    the shape's witness query run on the data as it was before the stale ones were left out."""
+    if not isinstance(view, AuditedView) or not view.stale:
+        return
+    stale = {s.subject: s for s in view.stale}
+    specs = {str(s.iri): s for s in shapes}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.outcome == NOT_EVIDENCED and f.shape in specs:
+            wanted[f.shape].add(f.focus)
+    found = {shape: witnesses(view.original, specs[shape], nodes)
+             for shape, nodes in wanted.items()}
+    candidates = {w for by_focus in found.values() for ws in by_focus.values() for w in ws
+                  if w in stale}
+    values = {f.value for f in findings if f.value and f.value != f.focus
+              and not f.value.startswith("_:")}
+    mentions: set[tuple[str, str]] = set()
+    if candidates and values:
+        rows = view.original.select(internal_text("records-mentioning", {
+            "w": [URIRef(w) for w in sorted(candidates)],
+            "v": [URIRef(v) for v in sorted(values)]}))
+        mentions = {(str(r["w"]), str(r["v"])) for r in rows}
+    for i, f in enumerate(findings):
+        if f.outcome != NOT_EVIDENCED:
+            continue
+        about = f.value if f.value and f.value != f.focus else None
+        old = [stale[w] for w in found.get(f.shape, {}).get(f.focus, set())
+               if w in stale and (about is None or (w, about) in mentions)]
+        if not old:
+            continue
+        latest = max(old, key=lambda s: s.latest)
+        findings[i] = replace(f, message=(
+            f"{f.message} Not evidenced on the day: {latest.phrase(as_of.day)} (a record of "
+            f"this kind shows it for {latest.window.months} months after its document)."))
+
+
+def never_judged_by_later_guidance(view: DataView, findings: MutableSequence[Finding]) -> None:
+    """A "not met" finding whose contrary statements all predate the guidance editions it
+    cites becomes "not evidenced": the document could not answer guidance not yet written."""
+    targets = [i for i, f in enumerate(findings) if f.outcome == NOT_MET and f.evidence]
+    if not targets:
+        return
+    guidance = in_force_guidance(view, {p for i in targets for p in findings[i].provisions})
+    days = record_days(view, {e.node for i in targets for e in findings[i].evidence})
+    for i in targets:
+        f = findings[i]
+        made = [d for e in f.evidence for d in days.get(e.node, [])]
+        if made and guidance.published_after(f.provisions, max(made)):
+            editions = ", ".join(f.editions) or "the guidance it cites"
+            findings[i] = replace(f, outcome=NOT_EVIDENCED, message=(
+                f"{f.message} Not judged not met: the document ({max(made).isoformat()}) "
+                f"predates {editions}."))
+
+
+def _labels(view: DataView, nodes: Iterable[str]) -> dict[str, str]:
+    best: dict[str, tuple[int, str]] = {}
+    iris = sorted({n for n in nodes if "://" in n})
+    if not iris:
+        return {}
+    for r in view.select(internal_text("node-labels", {"n": [URIRef(n) for n in iris]})):
+        value = r.get("rank")
+        rank = int(value.toPython()) if isinstance(value, Literal) else 9
+        key, text = str(r["n"]), str(r["l"])
+        if key not in best or (rank, text) < best[key]:
+            best[key] = (rank, text)
+    return {k: v[1] for k, v in best.items()}
+
+
+def _contrary_only(spec: ShapeSpec) -> bool:
+    """Whether every constraint of the shape reports only a contrary record ("not met"): such
+    a shape finds nothing on silence, so its "met" needs a record to show it."""
+    return bool(spec.constraints) and all(spec.outcome_of(c) == DG.NotMet
+                                          for c in spec.constraints)
+
+
+def unwitnessed(view: DataView, findings: MutableSequence[Finding],
+                shapes: Sequence[ShapeSpec], targets: dict[URIRef, set[Node]],
+                owner: dict[str, str], authorities: Sequence[str], as_of: AsOf) -> None:
+    """A requirement the shapes find no fault with is met only when a record shows it (the
+    shape's dg:witness finds one): "met" must cite the record that satisfied it. Where no
+    record does (a Lead Member "not a full member" of a Board nothing is recorded of, a
+    "single" DCS when no DCS post is recorded), the requirement is not evidenced: a finding
+    saying so is added, unless the focus has a finding under one of the shape's provisions
+    already. Only shapes that report nothing but contrary records are concerned (a shape that
+    reports silence itself is met on a record); shapes without a witness query are left as
+    the shapes found them."""
+    wanted = set(authorities)
+    # A focus with a finding under any of the shape's provisions is answered already: the
+    # paired shapes of one requirement (independent / not independent) share provisions.
+    specs = {str(s.iri): s for s in shapes}
+    faulted = {(str(p), f.focus) for f in findings if f.shape in specs
+               for p in specs[f.shape].provisions}
+    rank = {str(s.iri): i for i, s in enumerate(shapes)}
+    missing: list[tuple[ShapeSpec, str]] = []
+    for spec in shapes:
+        if spec.deactivated or not spec.witness or not _contrary_only(spec):
+            continue
+        nodes = [str(n) for n in targets.get(spec.iri, set())
+                 if isinstance(n, URIRef) and owner.get(str(n)) in wanted
+                 and not any((str(p), str(n)) in faulted for p in spec.provisions)]
+        if not nodes:
+            continue
+        shown = witnesses(view, spec, nodes)
+        missing += [(spec, n) for n in sorted(nodes) if not shown.get(n)]
+    if not missing:
+        return
+    guidance = in_force_guidance(view, {str(p) for s, _n in missing for p in s.provisions})
+    cited = {str(s.iri): sorted(guidance.keep({str(p) for p in s.provisions}, as_of.day))
+             for s, _n in missing}
+    labels = _labels(view, [n for _s, n in missing] + [owner[n] for _s, n in missing]
+                     + [p for ps in cited.values() for p in ps])
+    for spec, node in missing:
+        provs = sorted(cited[str(spec.iri)], key=lambda p: (labels.get(p, p), p))
+        authority = owner[node]
+        findings.append(Finding(
+            outcome=NOT_EVIDENCED, severity=spec.severity_name,
+            message=(f"{labels.get(node, node)}: no record shows '{spec.label}' on "
+                     f"{as_of.iso()} (nothing recorded shows it met, or not met)."),
+            focus=node, focus_label=labels.get(node, node), path=None, shape=str(spec.iri),
+            provisions=provs, authority=authority,
+            editions=tuple(sorted({guidance.labels[p] for p in provs if p in guidance.labels})),
+            value=None, shape_label=spec.label, authority_label=labels.get(authority, authority),
+            provision_labels=tuple(labels.get(p, p) for p in provs),
+            group=tuple(sorted(labels.get(p, p) for p in provs)), rank=rank[str(spec.iri)]))
+    findings[:] = sorted(findings, key=Finding.sort_key)
+
+
+def settle(view: DataView, findings: MutableSequence[Finding], shapes: Sequence[ShapeSpec],
+           as_of: AsOf) -> None:
+    """Apply the audit's rules on stale records and later guidance to the findings, in place."""
+    never_judged_by_later_guidance(view, findings)
+    explain_stale(view, findings, shapes, as_of)
+
+
 def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSpec],
            targets: dict[URIRef, set[Node]], owner: dict[str, str],
            authorities: Sequence[str], as_of: AsOf) -> dict[tuple[str, str], Cell]:
-    """The cell of every authority and active requirement (shape)."""
+    """The cell of every authority and active requirement (shape). A findings list (the
+    report's) is settled first, in place (see settle)."""
+    if isinstance(findings, list):
+        unwitnessed(view, findings, shapes, targets, owner, authorities, as_of)
+        settle(view, findings, shapes, as_of)
     active = [s for s in shapes if not s.deactivated]
     targeted: dict[tuple[str, str], list[str]] = defaultdict(list)
     for shape_iri, nodes in targets.items():
@@ -124,4 +275,5 @@ def counts(cells: Iterable[Cell]) -> dict[str, int]:
 
 
 __all__ = ["NOT_EVIDENCED", "STATUSES", "Cell", "assess", "counts", "ended_provisions",
-           "met_witnesses", "worst"]
+           "explain_stale", "met_witnesses", "never_judged_by_later_guidance", "settle",
+           "unwitnessed", "worst"]

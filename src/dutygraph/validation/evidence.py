@@ -1,13 +1,19 @@
 """What a finding rests on: the document it reads and the edition of guidance it applies.
 
-- The judging day of a focus node: the as-of date, or the date of the latest document
-  describing it on or before that date when that is earlier. Guidance is applied as it stood
-  on the judging day, so a document is never judged by guidance published after it.
-- A guidance passage is in force from its edition's dg:validFrom to its own dg:validThrough
-  or else its edition's (data/framework/guidance-editions.ttl). A finding cites only the
-  passages in force on its judging day, and names their editions.
+- A finding cites the guidance edition in force on the audit day (the as-of date): the law
+  is the law of the day the audit is about. A guidance passage is in force from its edition's
+  dg:validFrom to its own dg:validThrough or else its edition's
+  (data/framework/guidance-editions.ttl). A document written before that edition may show a
+  requirement met, but is never found "not met" by guidance published after it
+  (assessment.settle turns such a finding into "not evidenced").
 - A "not met" finding's evidence is the contrary statement (its sh:value): the document
   (prov:wasDerivedFrom), the paragraph (dg:locator) and the document's date (dg:asAt).
+- A met requirement's evidence is the record that satisfied it (the shape's dg:witness), and
+  a record resting only on a council's general claim of compliance (dg:onClaim) says so.
+
+Every query here is a named internal query (queries/internal/*.rq) bound with VALUES; the
+one exception is a shape's own dg:witness SELECT, which is data of the shape and is bound the
+same way (a VALUES block at the top of its WHERE group).
 """
 
 from __future__ import annotations
@@ -19,24 +25,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from ..namespaces import DG, ELI
+from ..queries.binding import bind_rows
+from ..queries.internal import internal_text
 from .dataset import DataView
 from .dates import AsOf
 from .report import Evidence
 from .shapes import ShapeSpec
 
 _SOURCE_PREFIX = "https://w3id.org/dutygraph/id/source/"
+CLAIM_NOTE = "on the council's own statement, no member named"
 
 
-def _iris(nodes: Iterable[object]) -> str:
-    """IRIs (URIRef or str) as a VALUES list; blank nodes and literals are left out."""
-    return " ".join(f"<{n}>" for n in sorted({str(n) for n in nodes
-                                               if isinstance(n, URIRef)
-                                               or (isinstance(n, str) and "://" in n
-                                                   and not isinstance(n, Literal))}))
+def _iris(nodes: Iterable[object]) -> list[URIRef]:
+    """IRIs (URIRef or str) as terms for a VALUES list; blank nodes and literals left out."""
+    return [URIRef(n) for n in sorted({str(n) for n in nodes
+                                        if isinstance(n, URIRef)
+                                        or (isinstance(n, str) and "://" in n
+                                            and not isinstance(n, Literal))})]
 
 
 def _date(node: Node | None) -> dt.date | None:
@@ -45,25 +52,33 @@ def _date(node: Node | None) -> dt.date | None:
 
 
 def judging_days(view: DataView, nodes: Iterable[Node], as_of: AsOf) -> dict[str, dt.date]:
-    """Each node's judging day, where it differs from the as-of date."""
+    """Each node's judging day where it differs from the as-of date: none does. A finding is
+    judged by the law in force on the audit day; that a document predates an edition is
+    handled by assessment.settle (met, or not evidenced, never not met by later guidance)."""
+    del view, nodes, as_of
+    return {}
+
+
+def record_days(view: DataView, nodes: Iterable[object]) -> dict[str, list[dt.date]]:
+    """The dates of the documents describing each record."""
     values = _iris(nodes)
     if not values:
         return {}
-    rows = view.select(f"SELECT ?n ?d WHERE {{ VALUES ?n {{ {values} }} ?n <{DG.asAt}> ?d }}")
-    out: dict[str, dt.date] = {}
-    for r in rows:
+    out: dict[str, list[dt.date]] = defaultdict(list)
+    for r in view.select(internal_text("record-days", {"n": values})):
         day = _date(r.get("d"))
-        if day is not None and day <= as_of.day:
-            key = str(r["n"])
-            out[key] = max(out.get(key, day), day)
-    return out
+        if day is not None:
+            out[str(r["n"])].append(day)
+    return dict(out)
 
 
 @dataclass(frozen=True)
 class GuidanceDates:
-    """The in-force window of each guidance passage that belongs to a dated edition."""
+    """The in-force window of each guidance passage that belongs to a dated edition, and the
+    citation label of its edition."""
 
     windows: dict[str, tuple[dt.date, dt.date | None]]
+    labels: dict[str, str]
 
     def in_force(self, provision: str, day: dt.date) -> bool:
         start, end = self.windows[provision]
@@ -76,47 +91,49 @@ class GuidanceDates:
         live = {p for p in dated if self.in_force(p, day)}
         return (cited - dated) | live if live else cited
 
+    def published_after(self, provisions: Iterable[str], day: dt.date) -> bool:
+        """Whether every provision given is guidance whose edition came into force after
+        `day` (so a document of that day cannot be judged "not met" by them)."""
+        cited = list(provisions)
+        return bool(cited) and all(p in self.windows and self.windows[p][0] > day
+                                   for p in cited)
+
 
 def in_force_guidance(view: DataView, provisions: Iterable[object]) -> GuidanceDates:
     values = _iris(provisions)
     if not values:
-        return GuidanceDates({})
-    rows = view.select(
-        f"SELECT ?p ?from ?through ?own WHERE {{ VALUES ?p {{ {values} }} "
-        f"?p <{ELI.is_part_of}> ?ed . ?ed a <{DG.GuidanceEdition}> ; <{DG.validFrom}> ?from . "
-        f"OPTIONAL {{ ?ed <{DG.validThrough}> ?through }} "
-        f"OPTIONAL {{ ?p <{DG.validThrough}> ?own }} }}")
+        return GuidanceDates({}, {})
     windows: dict[str, tuple[dt.date, dt.date | None]] = {}
-    for r in rows:
+    labels: dict[str, str] = {}
+    for r in view.select(internal_text("guidance-windows", {"p": values})):
         start = _date(r.get("from"))
         if start is not None:
             windows[str(r["p"])] = (start, _date(r.get("own")) or _date(r.get("through")))
-    return GuidanceDates(windows)
+        if "label" in r:
+            labels[str(r["p"])] = str(r["label"])
+    return GuidanceDates(windows, labels)
 
 
 def editions_of(view: DataView, provisions: Iterable[object]) -> dict[str, str]:
     """The citation label of the guidance edition each provision belongs to."""
-    values = _iris(provisions)
-    if not values:
-        return {}
-    rows = view.select(
-        f"SELECT ?p ?label WHERE {{ VALUES ?p {{ {values} }} ?p <{ELI.is_part_of}> ?ed . "
-        f"?ed a <{DG.GuidanceEdition}> ; <{DG.citationLabel}> ?label }}")
-    return {str(r["p"]): str(r["label"]) for r in rows}
+    return in_force_guidance(view, provisions).labels
 
 
 def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidence]]:
-    """The document, paragraph and date of each node (one entry per document)."""
+    """The document, paragraph and date of each node (one entry per document). A record that
+    rests only on a compliance claim is labelled so (CLAIM_NOTE)."""
     values = _iris(nodes)
     if not values:
         return {}
-    rows = view.select(
-        f"SELECT ?n ?src ?loc ?at WHERE {{ VALUES ?n {{ {values} }} "
-        f"OPTIONAL {{ ?n <{PROV.wasDerivedFrom}> ?src }} "
-        f"OPTIONAL {{ ?n <{DG.locator}> ?loc }} OPTIONAL {{ ?n <{DG.asAt}> ?at }} }}")
+    rows = view.select(internal_text("record-evidence", {"n": values}))
     parts: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
+    on_claim: set[str] = set()
     for r in rows:
         node = str(r["n"])
+        if "claim" in r:
+            on_claim.add(node)
+        if "src" not in r and "loc" not in r and "at" not in r:
+            continue
         src = str(r.get("src", ""))
         locs, ats = parts[node].setdefault(src, (set(), set()))
         if "loc" in r:
@@ -125,12 +142,35 @@ def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidenc
             ats.add(str(r["at"]))
     out: dict[str, list[Evidence]] = {}
     for node, by_source in parts.items():
-        out[node] = [Evidence(node=node, label=node, source=src,
+        label = f"{node} ({CLAIM_NOTE})" if node in on_claim else node
+        out[node] = [Evidence(node=node, label=label, source=src,
                               source_label=("seed " + src[len(_SOURCE_PREFIX):]
                                             if src.startswith(_SOURCE_PREFIX) else src),
                               locator="; ".join(sorted(locs)), as_at=", ".join(sorted(ats)))
                      for src, (locs, ats) in sorted(by_source.items())]
     return out
+
+
+def witness_query(spec: ShapeSpec, nodes: Iterable[object]) -> str | None:
+    """The shape's dg:witness SELECT with its focus nodes bound as a VALUES block (None when
+    the shape has no witness query)."""
+    if not spec.witness or not spec.constraints:
+        return None
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in spec.constraints[0].prefixes)
+    body = prefixes + re.sub(r"[$?]this\b", "?this", spec.witness)
+    return bind_rows(body, ["this"], [{"this": n} for n in _iris(nodes)])
+
+
+def witnesses(view: DataView, spec: ShapeSpec, nodes: Iterable[object]) -> dict[str, set[str]]:
+    """Focus -> the records the shape's witness query finds for it."""
+    query = witness_query(spec, nodes)
+    if query is None:
+        return {}
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in view.select(query):
+        if "this" in r and isinstance(r.get("witness"), URIRef):
+            found[str(r["this"])].add(str(r["witness"]))
+    return dict(found)
 
 
 def witness_evidence(view: DataView, shapes: Iterable[ShapeSpec],
@@ -142,19 +182,11 @@ def witness_evidence(view: DataView, shapes: Iterable[ShapeSpec],
     out: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for spec in shapes:
         nodes = met.get(str(spec.iri))
-        if not nodes or not spec.witness or not spec.constraints:
+        if not nodes:
             continue
-        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in spec.constraints[0].prefixes)
-        body = re.sub(r"[$?]this\b", "?this", spec.witness)
-        head, _, rest = body.partition("WHERE {")
-        query = (prefixes + head + "WHERE { VALUES ?this { " + _iris(nodes) + " } " + rest)
-        rows = view.select(query)
-        found: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            if "this" in r and isinstance(r.get("witness"), URIRef):
-                found[str(r["this"])].add(str(r["witness"]))
-        witnesses = evidence_of(view, [URIRef(w) for ws in found.values() for w in ws])
+        found = witnesses(view, spec, nodes)
+        records = evidence_of(view, [URIRef(w) for ws in found.values() for w in ws])
         for focus, ws in found.items():
             for w in sorted(ws):
-                out[(str(spec.iri), focus)] += witnesses.get(w, [])
+                out[(str(spec.iri), focus)] += records.get(w, [])
     return dict(out)

@@ -29,6 +29,10 @@ from ..namespaces import DG, bind_prefixes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 SEVERITY_IRI = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
+# The force of a requirement, as a reader should read the SHACL severity of its shape: a
+# Violation shape checks a statutory "must", a Warning one statutory guidance's "should", an
+# Info one good practice. It is never an outcome: a "not evidenced" must is not a breach.
+FORCE = {"Violation": "must", "Warning": "should", "Info": "good practice"}
 MET, NOT_MET, NOT_EVIDENCED, NOT_APPLICABLE, SUPERSEDED = (
     "met", "not met", "not evidenced", "not applicable", "superseded")
 # A finding's outcomes, worst first; the matrix adds met and not applicable for cells.
@@ -173,9 +177,9 @@ class ValidationReport:
     def summary_line(self) -> str:
         s = self.summary()
         verdict = "conforms" if self.conforms else "does not conform"
-        return (f"Summary: {self.outcome_line()}. By severity: {s['violations']} "
-                f"violation(s), {s['warnings']} warning(s), "
-                f"{s['infos']} info(s); {verdict} to the law in force on "
+        return (f"Summary: {self.outcome_line()}. By the force of the requirement: "
+                f"{s['violations']} must, {s['warnings']} should, "
+                f"{s['infos']} good practice; {verdict} to the law in force on "
                 f"{self.as_of.isoformat()} ({len(self.authorities)} authority(ies), "
                 f"{self.shape_count} shapes)")
 
@@ -214,7 +218,7 @@ class ValidationReport:
                 group = key[:-1]
                 lines.append(f"  -- {'; '.join(group) or '(no provision)'}: {key[-1]}")
                 for f in findings:
-                    lines.append(f"    [{f.outcome} | {f.severity}] {f.message}")
+                    lines.append(f"    [{f.outcome} | {FORCE[f.severity]}] {f.message}")
                     extra = [p for p in f.provision_labels if p not in group]
                     cites = f"; also cites {'; '.join(extra)}" if extra else ""
                     lines.append(f"        about {f.focus_label} <{f.focus}>{cites}")
@@ -269,8 +273,9 @@ class ValidationReport:
             f"<p>The law in force on <strong>{esc(self.as_of.isoformat())}</strong>, applied to "
             f"{esc(', '.join(label for _i, label in self.authorities) or 'the data given')}.</p>",
             f'<p class="summary outcomes">{esc(self.outcome_line())}.</p>',
-            f'<p class="summary">{s["violations"]} violation(s), {s["warnings"]} warning(s), '
-            f"{s['infos']} info(s): {'conforms' if self.conforms else 'does not conform'}.</p>",
+            f'<p class="summary">By the force of the requirement: {s["violations"]} must, '
+            f"{s['warnings']} should, {s['infos']} good practice: "
+            f"{'conforms' if self.conforms else 'does not conform'}.</p>",
         ]
         for (authority, label), by_provision in self._grouped().items():
             parts.append(f"<h2>{esc(label)}</h2>")
@@ -292,7 +297,7 @@ class ValidationReport:
                         f'<tr class="{esc(f.severity.lower())}">'
                         f'<td class="outcome {esc(f.outcome.replace(" ", "-"))}">'
                         f"{esc(f.outcome)}</td><td>{prov}</td>"
-                        f"<td>{esc(f.severity)}</td><td>{esc(f.message)}{ground}"
+                        f"<td>{esc(FORCE[f.severity])}</td><td>{esc(f.message)}{ground}"
                         f'<div class="shape">{esc(f.shape_label)}</div></td>'
                         f'<td>{esc(f.focus_label)}<div class="iri">{esc(f.focus)}</div></td></tr>')
             parts.append("</tbody></table>")

@@ -5,11 +5,15 @@
 The population is every assessment the shipped data give on the dates their documents
 describe (each authority on each of its dg:asAt days): every finding (not met, not evidenced,
 superseded) and every met requirement. Each drawn row names the authority and date, the
-requirement and provision (with the guidance edition where there is one), the outcome, the
-document locator an auditor can open (for not met: the contrary statement; for met: the record
-the requirement applied to and found satisfied; for not evidenced: the documents that are
-silent), and one line of why. tests/validation/test_sample.py recomputes each committed row and
-fails when its outcome or edition has changed without the table being regenerated.
+requirement, the force of the requirement (must, should, good practice: not an outcome), the
+provision (with the guidance edition in force on the day where there is one), the outcome,
+the document locator an auditor can open (for not met: the contrary statement; for met: the
+record that satisfied it, marked when it rests only on the council's own general claim of
+compliance; for not evidenced: the documents of the day that record nothing of it, and any
+claim of compliance that does not cover it), and one line of why (with the latest record and
+its age when the only record is older than its window: records.py).
+tests/validation/test_sample.py recomputes each committed row and fails when its outcome or
+edition has changed without the table being regenerated.
 """
 
 from __future__ import annotations
@@ -20,18 +24,14 @@ from dataclasses import astuple, dataclass
 
 from rdflib import URIRef
 
+from ..queries.internal import internal_text
 from ..store import EmbeddedStore, Store
 from .api import labels_of, run_view, source_dates
-from .dataset import view_of_store
+from .dataset import DataView, view_of_store
 from .dates import AsOf
-from .evidence import (
-    editions_of,
-    evidence_of,
-    in_force_guidance,
-    judging_days,
-    witness_evidence,
-)
-from .report import MET, Finding
+from .evidence import CLAIM_NOTE, evidence_of, in_force_guidance, witness_evidence
+from .records import without_future_records
+from .report import FORCE, MET, NOT_EVIDENCED, Evidence, Finding
 from .shapes import ShapeSpec, load_shapes
 
 SHAPE_PREFIX = "https://w3id.org/dutygraph/shape/"
@@ -44,7 +44,7 @@ class Row:
     requirement: str     # the shape's slug
     about: str           # the focus (or, for a finding with a value, focus | value)
     outcome: str
-    severity: str
+    force: str           # must / should / good practice: the requirement's force, not an outcome
     provisions: str      # citation labels
     edition: str         # guidance editions the finding names ("" for statute)
     locator: str         # where to look in the documents
@@ -81,43 +81,97 @@ def population(store: Store) -> list[Row]:
     return sorted(rows, key=Row.key)
 
 
+def claims_about(view: DataView, nodes: list[URIRef]) -> dict[str, list[tuple[str, set[str]]]]:
+    """Body -> its compliance claims in the view: (the claim's paragraph, the kinds covered)."""
+    if not nodes:
+        return {}
+    found: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for r in view.select(internal_text("compliance-claims", {"focus": nodes})):
+        key = (str(r["focus"]), str(r["claim"]))
+        _loc, kinds = found.setdefault(key, (str(r["loc"]), set()))
+        if "kind" in r:
+            kinds.add(str(r["kind"]))
+    out: dict[str, list[tuple[str, set[str]]]] = {}
+    for (focus, _claim), entry in sorted(found.items()):
+        out.setdefault(focus, []).append(entry)
+    return out
+
+
+def _silent(f: Finding, days: list[str], claims: dict[str, list[tuple[str, set[str]]]],
+            as_of: AsOf) -> str:
+    """Where a not-evidenced finding was looked for: the documents of the day, their age, and
+    any claim of compliance about the focus that does not cover what is missing."""
+    if not days:
+        return "no document on or before the date"
+    aged = []
+    for d in days:
+        years = (as_of.day - dt.date.fromisoformat(d)).days // 365
+        aged.append(d + (f" ({years} year{'s' if years != 1 else ''} before)" if years else ""))
+    text = "no record of it in its documents of " + ", ".join(aged)
+    missing = f.value if f.value and f.value != f.focus else None
+    for loc, kinds in claims.get(f.focus, []):
+        # Named only beside a kind of the sort the claim covers (a partner kind, a role).
+        if missing and missing not in kinds and any(
+                k.rsplit("/", 1)[0] == missing.rsplit("/", 1)[0] for k in kinds):
+            text += f"; the council's claim of compliance ({loc}) does not cover {_short(missing)}"
+    return text
+
+
+def _met_why(spec: ShapeSpec, ev: list[Evidence], label: str, names: dict[str, str]) -> str:
+    claimed = [e for e in ev if CLAIM_NOTE in e.label]
+    if ev and len(claimed) == len(ev):
+        where = "; ".join(sorted({e.locator for e in claimed}))
+        return (f"met on the council's own statement ({where}): {spec.label}; "
+                "the document names no member")
+    if not spec.witness:
+        return (f"met: {spec.label}; the requirement names no satisfying record (no witness "
+                f"query), so the locator is the record of {label} it was found satisfied for")
+    if not ev:
+        return f"met: {spec.label}; no satisfying record of {label} is named"
+    shown = "; ".join(sorted({names.get(e.node, _short(e.node)) for e in ev}))
+    return f"met: {spec.label}; shown by: {shown}"
+
+
 def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
     view = view_of_store(store, [authority])
     report = run_view(view, as_of, "fast", [authority])
+    used, _left_out = without_future_records(view, as_of)
     name = dict(report.authorities).get(str(authority), str(authority))
     days = [d for d in report.source_dates.get(str(authority), []) if d <= as_of.iso()]
-    silent = ("silent: nothing in its documents of " + ", ".join(days)
-              if days else "silent: no document on or before the date")
     specs = {str(s.iri): s for s in _shapes()}
     out = []
     met_nodes = [n for c in report.cells.values() if c.status == MET for n in c.satisfied]
-    met_evidence = evidence_of(view, [URIRef(n) for n in met_nodes])
-    witnessed = witness_evidence(view, list(specs.values()), {
+    met_evidence = evidence_of(used, [URIRef(n) for n in met_nodes])
+    witnessed = witness_evidence(used, list(specs.values()), {
         shape: c.satisfied for (_a, shape), c in report.cells.items() if c.status == MET})
     all_provisions = {p for s in specs.values() for p in s.provisions}
-    labels = labels_of(view, [URIRef(n) for n in met_nodes] + list(all_provisions))
-    guidance = in_force_guidance(view, all_provisions)
-    editions = editions_of(view, all_provisions)
-    judging = judging_days(view, [URIRef(n) for n in met_nodes], as_of)
+    labels = labels_of(used, [URIRef(n) for n in met_nodes] + list(all_provisions))
+    guidance = in_force_guidance(used, all_provisions)
+    names = labels_of(used, [URIRef(e.node) for evs in witnessed.values() for e in evs])
+    claims = claims_about(used, sorted({URIRef(f.focus) for f in report.results
+                                        if f.outcome == NOT_EVIDENCED
+                                        and not f.focus.startswith("_:")}))
     for (_a, shape), cell in sorted(report.cells.items()):
         spec = specs[shape]
         if cell.status == MET:
             for node in cell.satisfied:
-                ev = witnessed.get((shape, node)) or met_evidence.get(node, [])
-                cited = sorted(guidance.keep({str(p) for p in spec.provisions},
-                                             judging.get(node, as_of.day)))
+                ev = (witnessed.get((shape, node), []) if spec.witness
+                      else met_evidence.get(node, []))
+                cited = sorted(guidance.keep({str(p) for p in spec.provisions}, as_of.day))
                 out.append(Row(
                     authority=name, as_of=as_of.iso(), requirement=_slug(shape),
-                    about=_short(node), outcome=MET, severity=spec.severity_name,
+                    about=_short(node), outcome=MET, force=FORCE[spec.severity_name],
                     provisions="; ".join(sorted(labels.get(p, p) for p in cited)),
-                    edition="; ".join(sorted({editions[p] for p in cited if p in editions})),
+                    edition="; ".join(sorted({guidance.labels[p] for p in cited
+                                              if p in guidance.labels})),
                     locator=_cell("; ".join(e.line() for e in ev) or "not recorded"),
-                    why=f"met: {spec.label}; the records of {labels.get(node, node)} show it"))
+                    why=_met_why(spec, ev, labels.get(node, node), names)))
         for f in cell.findings:
-            locator = ("; ".join(e.line() for e in f.evidence) if f.evidence else silent)
+            locator = ("; ".join(e.line() for e in f.evidence) if f.evidence
+                       else _silent(f, days, claims, as_of))
             out.append(Row(
                 authority=name, as_of=as_of.iso(), requirement=_slug(shape), about=_about(f),
-                outcome=f.outcome, severity=f.severity,
+                outcome=f.outcome, force=FORCE[f.severity],
                 provisions="; ".join(f.provision_labels), edition="; ".join(f.editions),
                 locator=_cell(locator), why=_cell(f.message)))
     return [Row(*(_cell(x) for x in astuple(r))) for r in out]
@@ -133,7 +187,7 @@ def draw(rows: list[Row], n: int, seed: int) -> list[Row]:
     return [rows[i] for i in sorted(chosen)]
 
 
-HEADER = ["#", "authority", "as of", "requirement", "about", "outcome", "severity",
+HEADER = ["#", "authority", "as of", "requirement", "about", "outcome", "force",
           "provision", "edition", "document locator", "why"]
 
 
@@ -147,8 +201,12 @@ def to_markdown(rows: list[Row], n: int, seed: int, total: int) -> str:
         "--sample-out docs/audit-sample.md`;",
         "tests/validation/test_sample.py fails when a row's outcome or edition changes and the",
         "table is not regenerated. Outcomes: **not met** only where a document states the",
-        "contrary (the locator is that statement); **not evidenced** where the documents are",
-        "silent; **met** names the record the requirement was found satisfied for.",
+        "contrary (the locator is that statement); **not evidenced** where no document of the",
+        "day records it (a record older than its window, data/local/record-windows.ttl, is not",
+        "used: the finding names it and its age); **met** names the record that satisfied the",
+        "requirement, or says it is met only on the council's own general claim of compliance.",
+        "**force** is the requirement's (must: statute; should: statutory guidance; good",
+        "practice), not an outcome. The edition is the guidance in force on the as-of day.",
         "Seed files are data/sources/{stem}.ttl (and the text in the seeds folder).",
         "",
         "| " + " | ".join(HEADER) + " |",
@@ -156,7 +214,7 @@ def to_markdown(rows: list[Row], n: int, seed: int, total: int) -> str:
     ]
     for i, r in enumerate(rows, 1):
         cells = [str(i), r.authority, r.as_of, f"`{r.requirement}`", r.about, r.outcome,
-                 r.severity, r.provisions, r.edition or "—", r.locator, r.why]
+                 r.force, r.provisions, r.edition or "—", r.locator, r.why]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -171,7 +229,7 @@ def parse_markdown(text: str) -> list[Row]:
         if len(c) != len(HEADER) or not c[0].isdigit():
             continue
         out.append(Row(authority=c[1], as_of=c[2], requirement=c[3].strip("`"), about=c[4],
-                       outcome=c[5], severity=c[6], provisions=c[7],
+                       outcome=c[5], force=c[6], provisions=c[7],
                        edition="" if c[8] == "—" else c[8], locator=c[9], why=c[10]))
     return out
 
