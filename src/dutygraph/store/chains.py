@@ -52,7 +52,7 @@ CHAINS_PREFIX = f"{GRAPH_PREFIX}chains/"
 NATIONAL = URIRef(f"{CHAINS_PREFIX}national")
 STEP_PREFIX = "urn:dutygraph:chain-step:"
 MAX_DEPTH = 4
-HOPS_QUERY = "chains/chain-hops.rq"
+HOPS = "chain-hops"
 
 _DG = "https://w3id.org/dutygraph/def#"
 _PROV = "http://www.w3.org/ns/prov#"
@@ -193,22 +193,32 @@ Node = ox.NamedNode | ox.BlankNode
 HopKey = tuple[Node, ox.NamedNode, Node]  # (link, relation, next)
 
 
-def _hops_text(frontier: str) -> str:
-    text = (paths.queries_dir() / HOPS_QUERY).read_text(encoding="utf-8")
-    return text.replace("#FRONTIER", frontier)
+def _query_text(name: str, marker: str = "", block: str = "") -> str:
+    """A query of queries/chains/, with a VALUES block of terms in place of its marker line
+    (written here, not by the guard's binder: a frontier can be thousands of rows, and the
+    terms are IRIs the store itself holds)."""
+    text = (paths.queries_dir() / "chains" / f"{name}.rq").read_text(encoding="utf-8")
+    return text.replace(marker, block) if marker else text
 
 
-def _term_n3(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
-    raise ValueError(f"not an IRI: {term}")
+def _iri(term: object) -> str:
+    assert isinstance(term, ox.NamedNode)
+    return f"<{term.value}>"
 
 
-def _query_hops(store: ox.Store, frontier: str
-                ) -> dict[tuple[str | None, Node], dict[HopKey, list[Interval]]]:
-    found: dict[tuple[str | None, Node], dict[HopKey, list[Interval]]] = defaultdict(
-        lambda: defaultdict(list))
-    for row in store.query(_hops_text(frontier), use_default_graph_as_union=True):  # type: ignore[union-attr]
+def _select(store: ox.Store, text: str) -> Iterator[ox.QuerySolution]:
+    yield from store.query(text, use_default_graph_as_union=True)  # type: ignore[misc]
+
+
+Pair = tuple[str | None, Node]  # (authority IRI or None for the national chains, node)
+
+
+def _query_hops(store: ox.Store, pairs: Sequence[Pair]
+                ) -> dict[Pair, dict[HopKey, list[Interval]]]:
+    rows = " ".join(f"({'UNDEF' if a is None else f'<{a}>'} {_iri(c)})" for a, c in pairs)
+    text = _query_text(HOPS, "#FRONTIER", f"VALUES (?authority ?c) {{ {rows} }}")
+    found: dict[Pair, dict[HopKey, list[Interval]]] = defaultdict(lambda: defaultdict(list))
+    for row in _select(store, text):
         authority = row["authority"]
         owner = authority.value if isinstance(authority, ox.NamedNode) else None
         key = (row["L"], row["r"], row["next"])
@@ -217,20 +227,18 @@ def _query_hops(store: ox.Store, frontier: str
     return found
 
 
-def _roots_frontier(authorities: Sequence[str]) -> str:
-    values = " ".join(f"<{a}>" for a in authorities)
-    return (f"VALUES ?authority {{ {values} }}\n"
-            "  ?authority (^dg:authority)? ?c .\n"
-            "  FILTER NOT EXISTS { ?c a org:Membership }")
-
-
-_NATIONAL_FRONTIER = ("?nationalLink dg:subject ?c .\n"
-                      "  FILTER NOT EXISTS { ?nationalLink dg:authority ?anyAuthority }")
-
-
-def _values_frontier(pairs: Iterable[tuple[str | None, Node]]) -> str:
-    rows = " ".join(f"({'UNDEF' if a is None else f'<{a}>'} {_term_n3(c)})" for a, c in pairs)
-    return f"VALUES (?authority ?c) {{ {rows} }}"
+def _roots(store: ox.Store, authorities: Sequence[str], national: bool) -> list[Pair]:
+    """Where chains start: the councils' posts and bodies (chain-roots.rq) and, for the
+    national chains, the kinds national links start from (chain-national-roots.rq)."""
+    pairs: list[Pair] = []
+    for start in range(0, len(authorities), 500):
+        block = " ".join(f"<{a}>" for a in authorities[start:start + 500])
+        text = _query_text("chain-roots", "#AUTHORITIES", f"VALUES ?authority {{ {block} }}")
+        pairs += [(row["authority"].value, row["c"]) for row in _select(store, text)
+                  if isinstance(row["c"], ox.NamedNode)]
+    if national:
+        pairs += [(None, row["c"]) for row in _select(store, _query_text("chain-national-roots"))]
+    return sorted(set(pairs), key=lambda p: (str(p[0]), str(p[1])))
 
 
 Step = tuple[str | None, Node, int, Node, Node, ox.NamedNode, Node]  # owner root depth L from r to
@@ -240,26 +248,21 @@ def compute_steps(store: ox.Store, authorities: Sequence[str], national: bool
                   ) -> dict[Step, list[Interval]]:
     """Every step of every chain of the councils named (and, with national, of the chains
     between kinds), with the intervals on which the chain up to it holds."""
-    edges: dict[tuple[str | None, Node], dict[HopKey, list[Interval]]] = {}
-    first: dict[tuple[str | None, Node], dict[HopKey, list[Interval]]] = {}
-    for start in range(0, len(authorities), 200):
-        first.update(_query_hops(store, _roots_frontier(authorities[start:start + 200])))
-    if national:
-        first.update(_query_hops(store, _NATIONAL_FRONTIER))
-    edges.update(first)
-    steps: dict[Step, list[Interval]] = defaultdict(list)
+    edges: dict[Pair, dict[HopKey, list[Interval]]] = {}
     # A chain so far: (owner, root, nodes visited, intervals on which it holds).
     Chain = tuple[str | None, Node, tuple[Node, ...], list[Interval]]
-    chains: list[Chain] = [(owner, c, (c,), [(None, None)]) for (owner, c) in first]
+    chains: list[Chain] = [(owner, c, (c,), [(None, None)])
+                           for owner, c in _roots(store, authorities, national)]
+    steps: dict[Step, list[Interval]] = defaultdict(list)
     for depth in range(1, MAX_DEPTH + 1):
         missing = {(owner, nodes[-1]) for owner, _, nodes, _ in chains} - set(edges)
         for pair in [p for p in missing if not isinstance(p[1], ox.NamedNode)]:
             edges[pair] = {}  # (a blank node cannot be named in VALUES)
             missing.discard(pair)
-        missing_list = sorted(missing, key=lambda p: (str(p[0]), str(p[1])))
-        for start in range(0, len(missing_list), 500):
-            batch = missing_list[start:start + 500]
-            got = _query_hops(store, _values_frontier(batch))
+        asked = sorted(missing, key=lambda p: (str(p[0]), str(p[1])))
+        for start in range(0, len(asked), 500):
+            batch = asked[start:start + 500]
+            got = _query_hops(store, batch)
             for pair in batch:
                 edges[pair] = got.get(pair, {})
         longer: list[Chain] = []
@@ -267,8 +270,7 @@ def compute_steps(store: ox.Store, authorities: Sequence[str], national: bool
             for (link, relation, nxt), hop in edges.get((owner, nodes[-1]), {}).items():
                 if nxt in nodes:
                     continue
-                hop_intervals = _prune(hop)
-                now = _prune(_intersect(a, b) for a in held for b in hop_intervals)
+                now = _prune(_intersect(a, b) for a in held for b in _prune(hop))
                 steps[(owner, root, depth, link, nodes[-1], relation, nxt)].extend(now)
                 longer.append((owner, root, (*nodes, nxt), now))
         chains = longer
@@ -305,7 +307,7 @@ def _step_quads(step: Step, interval: Interval, owner: ox.NamedNode,
 def _provenance(graph: ox.NamedNode, sources: Iterable[str], when: str) -> list[ox.Quad]:
     quads = [
         ox.Quad(graph, _RDF_TYPE, _dg("ChainGraph"), graph),
-        ox.Quad(graph, _dg("derivedWith"), ox.Literal(f"queries/{HOPS_QUERY}"), graph),
+        ox.Quad(graph, _dg("derivedWith"), ox.Literal(f"queries/chains/{HOPS}.rq"), graph),
         ox.Quad(graph, ox.NamedNode(_PROV + "generatedAtTime"),
                 ox.Literal(when, datatype=_XSD_DATETIME), graph),
     ]
@@ -315,10 +317,8 @@ def _provenance(graph: ox.NamedNode, sources: Iterable[str], when: str) -> list[
 
 
 def _local_authorities(store: ox.Store) -> list[str]:
-    query = ("SELECT DISTINCT ?a WHERE { ?a a <https://w3id.org/dutygraph/def#LocalAuthority> "
-             "FILTER(isIRI(?a)) }")
-    return sorted(row["a"].value for row in store.query(  # type: ignore[union-attr]
-        query, use_default_graph_as_union=True))
+    return sorted(row["authority"].value
+                  for row in _select(store, _query_text("chain-authorities")))
 
 
 def chain_quads(store: ox.Store, plan: Plan) -> list[ox.Quad]:
