@@ -1,6 +1,8 @@
 """The framework an upload is validated against is read from the store once per version of
 the store, kept in Oxigraph's terms, and gives the same findings as the framework read from
-the repository's files (issue 17: it went Oxigraph -> rdflib -> Oxigraph on every upload)."""
+the repository's files (issue 17: it went Oxigraph -> rdflib -> Oxigraph on every upload);
+an upload given as the reader's Oxigraph triples gives the same findings as its rdflib
+graph."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
+from dutygraph.errors import InputError
 from dutygraph.namespaces import FRAMEWORK_GRAPH
-from dutygraph.rdfio import parse_file
+from dutygraph.rdfio import parse_file, parse_text, triples
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.validation import validate_graph
+from dutygraph.validation.api import validate_triples
 
 from .casekit import CASES_DIR
 
@@ -78,3 +82,28 @@ def test_an_upload_has_the_same_findings_against_the_kept_framework_as_against_t
     again = validate_graph(data, as_of=DAY, framework=store).to_json_dict()
     from_files = validate_graph(data, as_of=DAY).to_json_dict()
     assert first == again == from_files
+
+
+@pytest.mark.parametrize("path", UPLOADS, ids=lambda p: Path(p).parent.name)
+def test_an_upload_as_the_readers_triples_has_the_same_findings_as_its_graph(
+        path: Path, store: Store) -> None:
+    streamed = triples(path.read_bytes(), "turtle", path.name)
+    from_triples = validate_triples(streamed, as_of=DAY, framework=store).to_json_dict()
+    from_graph = validate_graph(parse_file(path), as_of=DAY, framework=store).to_json_dict()
+    assert from_triples == from_graph
+
+
+NO_AUTHORITY = {
+    "an empty upload": "",
+    "a Board with no authority": "<urn:x:board> a <https://w3id.org/dutygraph/def#LSCB> .",
+    "an authority named only as an object":
+        "<urn:x:board> <https://w3id.org/dutygraph/def#establishedBy> <urn:x:la> .",
+}
+
+
+@pytest.mark.parametrize("text", NO_AUTHORITY.values(), ids=NO_AUTHORITY.keys())
+def test_an_upload_naming_no_authority_is_refused_however_it_is_given(text: str) -> None:
+    with pytest.raises(InputError, match="no dg:LocalAuthority"):
+        validate_graph(parse_text(text, "turtle"), as_of=DAY, name="up.ttl")
+    with pytest.raises(InputError, match="no dg:LocalAuthority"):
+        validate_triples(triples(text.encode(), "turtle", "up.ttl"), as_of=DAY, name="up.ttl")

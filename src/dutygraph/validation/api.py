@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..errors import InputError
@@ -30,6 +30,7 @@ from .dataset import (
     DataView,
     repository_framework_quads,
     store_framework,
+    upload_has_authority,
     view_of_store,
     view_of_upload,
 )
@@ -242,16 +243,30 @@ def validate_graph(graph: Graph, *, as_of: dt.date | None = None, authority: str
                    name: str = "the data") -> ValidationReport:
     """Validate arrangements held in an rdflib graph (an upload) with the national framework:
     the repository's (None), a store's (kept once per version of the store), or a graph's."""
+    return _validate_upload(graph, as_of, authority, framework, engine, name)
+
+
+def validate_triples(triples: Iterable[ox.Triple], *, as_of: dt.date | None = None,
+                     authority: str | None = None, framework: Graph | Store | None = None,
+                     engine: str = "fast", name: str = "the data") -> ValidationReport:
+    """validate_graph for an upload as the one reader streams it (rdfio.triples): its
+    Oxigraph triples go into the view as they are, with no rdflib term made on the way."""
+    return _validate_upload(triples, as_of, authority, framework, engine, name)
+
+
+def _validate_upload(upload: Graph | Iterable[ox.Triple], as_of: dt.date | None,
+                     authority: str | None, framework: Graph | Store | None, engine: str,
+                     name: str) -> ValidationReport:
     if framework is None:
         fw: Graph | tuple[ox.Quad, ...] = repository_framework_quads()
     elif isinstance(framework, Graph):
         fw = framework
     else:
         fw = store_framework(framework)
-    if not any(True for _ in graph.subjects(RDF.type, DG.LocalAuthority)):
+    view = view_of_upload(upload, fw)
+    if not upload_has_authority(view):
         raise InputError("no dg:LocalAuthority in it, so there is nothing to validate "
                          "(every arrangement belongs to an authority)", file=name)
-    view = view_of_upload(graph, fw)
     chosen = [resolve_authority(authority, _candidates(view))] if authority else None
     return _run(view, resolve(as_of), engine, chosen)
 

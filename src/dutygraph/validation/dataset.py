@@ -15,12 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from .. import paths
 from ..errors import InputError, StoreError
-from ..namespaces import FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
+from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
 from ..queries.internal import page_text
 from ..rdfio import parse_file
 from ..store import Store
@@ -173,3 +173,12 @@ def view_of_upload(upload: Graph | Iterable[ox.Triple],
         target = ox.NamedNode(str(UPLOAD_GRAPH))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in upload)
     return DataView(store, None)
+
+
+def upload_has_authority(view: DataView) -> bool:
+    """Whether the upload in a view names a local authority (every arrangement belongs to
+    one, so an upload naming none has nothing to validate)."""
+    found = view.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                         ox.NamedNode(str(DG.LocalAuthority)),
+                                         ox.NamedNode(str(UPLOAD_GRAPH)))
+    return next(iter(found), None) is not None
