@@ -198,3 +198,10 @@ def front_error(base: str, request: bytes, expected: int) -> tuple[dict[str, str
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
     return headers, body
+
+
+def store_of_kind(request: pytest.FixtureRequest) -> Store:
+    """The shared session store a parametrised `store` fixture's kind names: "memory",
+    "embedded" or "oxigraph-memory" (oxigraph_memory_store, above)."""
+    store: Store = request.getfixturevalue(f"{str(request.param).replace('-', '_')}_store")
+    return store

@@ -17,7 +17,14 @@ from flask import Flask
 
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from tests.serving import Listener, build_store, listener, oxigraph_memory_store, serving
+from tests.serving import (
+    Listener,
+    build_store,
+    listener,
+    oxigraph_memory_store,
+    serving,
+    store_of_kind,
+)
 
 # Shared with the web and limits tests (tests/serving.py); the fixtures for this folder.
 __all__ = ["Listener", "listener", "oxigraph_memory_store"]
@@ -36,8 +43,7 @@ SMALL = ("SELECT ?label WHERE { <https://w3id.org/dutygraph/id/role/dcs> "
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> Store:
-    name = request.param.replace("-", "_")
-    return request.getfixturevalue(f"{name}_store")  # type: ignore[no-any-return]
+    return store_of_kind(request)
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ import pytest
 from dutygraph.limits.process_executor import ProcessExecutor
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from tests.serving import Listener, listener, oxigraph_memory_store
+from tests.serving import Listener, listener, oxigraph_memory_store, store_of_kind
 
 # Shared with the web and hardening tests (tests/serving.py); the fixtures for this folder.
 __all__ = ["Listener", "listener", "oxigraph_memory_store"]
@@ -23,7 +23,7 @@ LONG_AGO = 1_000_000_000  # 2001: an access time any read on a relatime filesyst
 
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+    return store_of_kind(request)
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from dutygraph.store import Store
 from dutygraph.web import create_app
-from tests.serving import Listener, build_store, listener, serving
+from tests.serving import Listener, build_store, listener, serving, store_of_kind
 
 __all__ = ["Listener", "listener"]  # the loopback listener, for the tests of this folder
 
@@ -25,7 +25,7 @@ STORE_KINDS = ["memory", "embedded"]
 @pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest) -> Store:
     """The repository's data in each store kind (the shared session fixtures)."""
-    return request.getfixturevalue(f"{request.param}_store")  # type: ignore[no-any-return]
+    return store_of_kind(request)
 
 
 @pytest.fixture()
