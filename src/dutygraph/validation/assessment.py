@@ -61,6 +61,13 @@ class Cell:
     # (after met_witnesses) the documents and paragraphs of the records that satisfied it.
     satisfied: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # For a cell the shapes found no fault with but no record shows: the finding of its paired
+    # requirement that answers it (not counted again: it is that cell's finding).
+    answered: list[Finding] = field(default_factory=list)
+
+    def shown(self) -> list[Finding]:
+        """The findings to show in the cell: its own, or those that answer it."""
+        return self.findings or self.answered
 
 
 def worst(findings: Iterable[Finding]) -> str:
@@ -159,35 +166,47 @@ def _contrary_only(spec: ShapeSpec) -> bool:
 
 def unwitnessed(view: DataView, findings: MutableSequence[Finding],
                 shapes: Sequence[ShapeSpec], targets: dict[URIRef, set[Node]],
-                owner: dict[str, str], authorities: Sequence[str], as_of: AsOf) -> None:
+                owner: dict[str, str], authorities: Sequence[str],
+                as_of: AsOf) -> dict[tuple[str, str], list[Finding]]:
     """A requirement the shapes find no fault with is met only when a record shows it (the
     shape's dg:witness finds one): "met" must cite the record that satisfied it. Where no
     record does (a Lead Member "not a full member" of a Board nothing is recorded of, a
     "single" DCS when no DCS post is recorded), the requirement is not evidenced: a finding
-    saying so is added, unless the focus has a finding under one of the shape's provisions
-    already. Only shapes that report nothing but contrary records are concerned (a shape that
-    reports silence itself is met on a record); shapes without a witness query are left as
-    the shapes found them."""
+    saying so is added; or, when the focus has a finding under one of the shape's provisions
+    already (the paired shapes of one requirement, independent / not independent, share
+    provisions), that finding answers it, and is returned as (shape, focus) -> findings for
+    the cell. Only shapes that report nothing but contrary records are concerned (a shape
+    that reports silence itself is met on a record); shapes without a witness query are
+    left as the shapes found them."""
     wanted = set(authorities)
-    # A focus with a finding under any of the shape's provisions is answered already: the
-    # paired shapes of one requirement (independent / not independent) share provisions.
     specs = {str(s.iri): s for s in shapes}
-    faulted = {(str(p), f.focus) for f in findings if f.shape in specs
-               for p in specs[f.shape].provisions}
+    by_provision: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        for p in (specs[f.shape].provisions if f.shape in specs else []):
+            by_provision[(str(p), f.focus)].append(f)
+    own = {(f.shape, f.focus) for f in findings}
     rank = {str(s.iri): i for i, s in enumerate(shapes)}
     missing: list[tuple[ShapeSpec, str]] = []
+    borrowed: dict[tuple[str, str], list[Finding]] = {}
     for spec in shapes:
         if spec.deactivated or not spec.witness or not _contrary_only(spec):
             continue
         nodes = [str(n) for n in targets.get(spec.iri, set())
                  if isinstance(n, URIRef) and owner.get(str(n)) in wanted
-                 and not any((str(p), str(n)) in faulted for p in spec.provisions)]
+                 and (str(spec.iri), str(n)) not in own]
         if not nodes:
             continue
         shown = witnesses(view, spec, nodes)
-        missing += [(spec, n) for n in sorted(nodes) if not shown.get(n)]
+        for n in sorted(nodes):
+            if shown.get(n):
+                continue
+            siblings = [f for p in spec.provisions for f in by_provision.get((str(p), n), [])]
+            if siblings:
+                borrowed[(str(spec.iri), n)] = list({id(f): f for f in siblings}.values())
+            else:
+                missing.append((spec, n))
     if not missing:
-        return
+        return borrowed
     guidance = in_force_guidance(view, {str(p) for s, _n in missing for p in s.provisions})
     cited = {str(s.iri): sorted(guidance.keep({str(p) for p in s.provisions}, as_of.day))
              for s, _n in missing}
@@ -207,6 +226,7 @@ def unwitnessed(view: DataView, findings: MutableSequence[Finding],
             provision_labels=tuple(labels.get(p, p) for p in provs),
             group=tuple(sorted(labels.get(p, p) for p in provs)), rank=rank[str(spec.iri)]))
     findings[:] = sorted(findings, key=Finding.sort_key)
+    return borrowed
 
 
 def settle(view: DataView, findings: MutableSequence[Finding], shapes: Sequence[ShapeSpec],
@@ -221,9 +241,12 @@ def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSp
            authorities: Sequence[str], as_of: AsOf) -> dict[tuple[str, str], Cell]:
     """The cell of every authority and active requirement (shape). A findings list (the
     report's) is settled first, in place (see settle)."""
+    borrowed: dict[tuple[str, str], list[Finding]] = {}
     if isinstance(findings, list):
-        unwitnessed(view, findings, shapes, targets, owner, authorities, as_of)
-        settle(view, findings, shapes, as_of)
+        borrowed = unwitnessed(view, findings, shapes, targets, owner, authorities, as_of)
+        place = {id(f): i for i, f in enumerate(findings)}
+        settle(view, findings, shapes, as_of)  # replaces findings in place, order kept
+        borrowed = {k: [findings[place[id(f)]] for f in fs] for k, fs in borrowed.items()}
     active = [s for s in shapes if not s.deactivated]
     targeted: dict[tuple[str, str], list[str]] = defaultdict(list)
     for shape_iri, nodes in targets.items():
@@ -245,6 +268,9 @@ def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSp
             here = found.get(key, [])
             if here:
                 cells[key] = Cell(worst(here), here)
+            elif targeted.get(key) and any((key[1], n) in borrowed for n in targeted[key]):
+                answer = [f for n in sorted(targeted[key]) for f in borrowed.get((key[1], n), [])]
+                cells[key] = Cell(worst(answer), answered=answer)
             elif targeted.get(key):
                 cells[key] = Cell(MET, [], sorted(targeted[key]))
             elif iri in superseded_authorities and any(str(p) in ended for p in s.provisions):

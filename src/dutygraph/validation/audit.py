@@ -76,7 +76,7 @@ class AuditMatrix:
                                   for p in shape.provisions)
                 w.writerow([self.as_of.isoformat(), iri, label, str(shape.iri), shape.label,
                             shape.severity_name, provs, c.status, len(c.findings),
-                            " | ".join([f"{f.outcome}: {f.message}" for f in c.findings]
+                            " | ".join([f"{f.outcome}: {f.message}" for f in c.shown()]
                                        + [f"met: {e.line()}" for e in c.evidence])])
         return buf.getvalue()
 
@@ -92,7 +92,7 @@ class AuditMatrix:
             cells = []
             for s in self.requirements:
                 c = self.cell(iri, s)
-                tip = ("\n".join([f"{f.outcome}: {f.message}" for f in c.findings]
+                tip = ("\n".join([f"{f.outcome}: {f.message}" for f in c.shown()]
                                  + [f"shown by {e.line()}" for e in c.evidence]) or c.status)
                 cls = c.status.replace(" ", "-")
                 count = f" ({len(c.findings)})" if len(c.findings) > 1 else ""

@@ -166,7 +166,7 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
                                               if p in guidance.labels})),
                     locator=_cell("; ".join(e.line() for e in ev) or "not recorded"),
                     why=_met_why(spec, ev, labels.get(node, node), names)))
-        for f in cell.findings:
+        for f in cell.shown():
             locator = ("; ".join(e.line() for e in f.evidence) if f.evidence
                        else _silent(f, days, claims, as_of))
             out.append(Row(
