@@ -12,11 +12,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ..errors import InputError
 from ..namespaces import authority_iri
 from ..queries import QueryResult, run_query
+from ..queries.internal import page_text
 from ..queries.params import expand_prefixed, looks_like_iri
 from ..store import Store
 from ..validation.dates import parse_day
@@ -38,6 +41,7 @@ class Plan:
     relations: tuple[tuple[str, str], ...] = ()
     modalities: tuple[str, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()
+    page_query: bool = False  # one of the pages' own queries (queries/pages)
 
 
 def plan(reading: Reading) -> Plan:
@@ -54,7 +58,7 @@ def plan(reading: Reading) -> Plan:
         params = {"function": subject, "authority": authority, "as_of": day}
     elif k.name in ("duties", "law-today"):
         params = {"subject": subject, "as_of": day}
-    elif k.name in ("reports-to", "chair", "chaired-by"):
+    elif k.name in ("reports-to", "chair", "chaired-by", "holder"):
         params = {"subject": subject, "authority": authority, "as_of": day}
     elif k.name in ("board-partners", "partners"):
         params = {"authority": authority, "as_of": day}
@@ -77,7 +81,7 @@ def plan(reading: Reading) -> Plan:
     else:  # pragma: no cover - every kind is listed above
         raise InputError(f"no plan for the kind '{k.name}'", parameter="kind")
     modalities = tuple(DG + m for m in MODALITIES.get(reading.modality or "", ()))
-    return Plan(k.query, _given(params), relations, modalities, columns)
+    return Plan(k.query, _given(params), relations, modalities, columns, k.page_query)
 
 
 def _given(params: dict[str, str]) -> dict[str, str]:
@@ -87,10 +91,21 @@ def _given(params: dict[str, str]) -> dict[str, str]:
 def run(store: Store, p: Plan) -> QueryResult:
     """The plan's query run, with only the rows that answer the question, each saying
     whether what it names is only proposed by its document (a `proposed` column)."""
-    result = run_query(store, p.query, p.params)
+    result = _page(store, p) if p.page_query else run_query(store, p.query, p.params)
     rows = [row for row in result.rows if _keep(p, row)]
     return marked(store, QueryResult(query=result.query, params=result.params,
                                      variables=result.variables, rows=rows, sparql=result.sparql))
+
+
+def _page(store: Store, p: Plan) -> QueryResult:
+    """A page query's answer as a named query's (its parameters are IRIs and a date)."""
+    values: dict[str, Node] = {
+        name: (Literal(value, datatype=XSD.date) if name == "as_of" else URIRef(value))
+        for name, value in p.params.items()}
+    text = page_text(p.query, values)
+    got = store.select(text)
+    return QueryResult(query=p.query, params=p.params, variables=list(got.variables),
+                       rows=[dict(r) for r in got.rows], sparql=str(text))
 
 
 def _keep(p: Plan, row: dict[str, Node]) -> bool:

@@ -53,6 +53,8 @@ class Kind:
     examples: tuple[str, ...] = field(default=())
     # columns shown, in order: (heading, variable); the rest are in the exports
     columns: tuple[tuple[str, str], ...] = ()
+    # the query is one of the pages' own (queries/pages), not a catalogue question
+    page_query: bool = False
 
 
 KINDS: tuple[Kind, ...] = (
@@ -156,6 +158,19 @@ KINDS: tuple[Kind, ...] = (
                   ("In the authority", "otherLocal"), ("Held by", "otherHolder"),
                   ("Force", "modalityLabel"), ("Provision", "provision"), ("Source", "source"),
                   ("Where", "locator"), ("In force from", "validFrom"), ("to", "validThrough"))),
+    Kind("holder", "Who holds the post", "post-holders",
+         cues((r"\bwho (is|was|are|were) (the |our |their |its )?(?!chair|accountable|responsib|"
+               r"in charge)\w", 3),
+              (r"\bpost ?holders?\b", 5), (r"\bholds? the post\b", 5), (r"\bin post\b", 4),
+              (r"\bwho (holds|held|occupies|occupied|filled|fills)\b", 3),
+              (r"\b(name|names) of (the )?\b", 3), (r"\bwho the\b", 3)),
+         subjects=("role",), needs_subject=True, page_query=True,
+         examples=("Who is the DCS in Bromley?", "Who was Harrow's lead member in 2011?",
+                   "Who held the post of LSCB chair in 2013?"),
+         columns=(("Held by", "holder"), ("Post", "post"), ("In", "in"),
+                  ("Record", "appointment"), ("Recorded on", "asAt"),
+                  ("Held from", "validFrom"), ("to", "validThrough"), ("Source", "source"),
+                  ("Where", "locator"))),
     Kind("provision", "Provision", "provision",
          cues((r"\bwhich (provision|section|regulation|law|act|legislation|statute|part|"
                r"paragraph|guidance)\b", 6),

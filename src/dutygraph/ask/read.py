@@ -583,6 +583,7 @@ _TEMPLATES = {
     "report-recipients": "Who must receive the {subject}{where}?",
     "chair": "Who appoints or removes the {subject}{where}{when}?",
     "chaired-by": "Who chairs the {subject}{where}{when}?",
+    "holder": "Who is the {subject}{where}{when}?",
     "provision": "What does {subject} say?",
     "replaced": "What replaced the {subject}?",
     "changes": "What changed between {since} and {until}?",

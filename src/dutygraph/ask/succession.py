@@ -130,3 +130,39 @@ def kind_on(store: Store, kind: Kind, day: dt.date) -> tuple[Kind, str] | None:
     replaced = "; ".join(chain.replaced_words("the LSCB's duty"))
     return later, (f"on {long_date(day)} there is no Board: {replaced}, so the question is "
                    f"read as about the {later.title.lower()}")
+
+
+@dataclass
+class BodySuccession:
+    """A kind of body or a role that no longer exists in law: its last day (that of the
+    duties and functions it bore) and what took over from it, each successor's provisions
+    being those of its duties that replaced the old one's."""
+
+    last: dt.date
+    successors: list[Successor] = field(default_factory=list)
+
+    def replaced_words(self, old_label: str) -> list[str]:
+        """"X no longer exists in law since DATE: its functions passed to Y (provisions)"."""
+        since = long_date(self.last + dt.timedelta(days=1))
+        return [f"“{old_label}” no longer exists in law since {since}: its functions passed "
+                f"to “{s.label}” ({s.provision})" for s in self.successors]
+
+
+def body_succession(store: Store, old: str) -> BodySuccession | None:
+    """What replaced a kind of body or a role (queries/pages/ask-body-successors.rq), or None
+    while it exists: it bears some duty with no last day, or nothing replaced it."""
+    rows = page_select(store, "ask-body-successors", old=URIRef(old)).rows
+    successors: list[Successor] = []
+    last: dt.date | None = None
+    for r in rows:
+        through = _day(r.get("last"))
+        if through is None or str(r.get("open", "0")) != "0":
+            continue
+        last = through if last is None else max(last, through)
+        cites = sorted({c.strip() for c in str(r.get("provisions") or "").split(";")
+                        if c.strip()})
+        successors.append(Successor(str(r["new"]), str(r.get("newLabel") or r["new"]),
+                                    _day(r.get("first")), "; ".join(cites)))
+    if last is None or not successors:
+        return None
+    return BodySuccession(last, sorted(successors, key=lambda s: s.label))

@@ -29,7 +29,7 @@ from ..ask.kinds import kind as kind_named
 from ..ask.lexicon import Thing
 from ..ask.proposals import COLUMN as PROPOSED
 from ..ask.read import Day
-from ..ask.succession import Successor, kind_on, succession
+from ..ask.succession import Successor, body_succession, kind_on, succession
 from ..errors import InputError, QueryTimeout, StoreError
 from ..queries import QueryResult
 from . import get_store
@@ -166,8 +166,10 @@ def answer(kind: str) -> Response | str:
     return render_template(
         "pages/ask_answer.html", reading=reading, plan=p, result=result, law=law,
         table=_table(result, p), permalink=permalink,
-        query_url=url_for("pages.query", name=p.query) + "?" + urlencode(p.params),
-        api_url=f"/api/queries/{p.query}.json" + ("?" + urlencode(p.params) if p.params else ""),
+        query_url=None if p.page_query else
+        url_for("pages.query", name=p.query) + "?" + urlencode(p.params),
+        api_url=None if p.page_query else
+        f"/api/queries/{p.query}.json" + ("?" + urlencode(p.params) if p.params else ""),
         csv_url=_link(kind, {**reading.params(), "format": "csv"}),
         json_url=_link(kind, {**reading.params(), "format": "json"}),
         kinds=KINDS, lexicon=lex, modalities=list(MODALITIES), day_words=_day_words(reading),
@@ -233,6 +235,9 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
     the day (a question with no date means today): the successors in force that day answer
     the question; the old answer, on its last day in force, is history."""
     k, subject = reading.kind, reading.subject
+    if k is not None and subject is not None and subject.category in ("role", "body") and \
+            reading.day is not None:
+        return _body_gone(reading, k, subject, lex)
     if k is None or k.name != "accountable" or subject is None or \
             subject.category not in ("function", "duty"):
         return None
@@ -265,6 +270,40 @@ def _law_of_the_day(reading: Reading, lex: Lexicon) -> LawOfTheDay | None:
     return LawOfTheDay(long_date(on), reading.day is None, chain.replaced_words(subject.label),
                        current, graces, title, plan(last), long_date(chain.last),
                        chain.last.isoformat(), cite.label if cite else (subject.provision or ""),
+                       successors)
+
+
+def _body_gone(reading: Reading, k: Kind, subject: Thing, lex: Lexicon) -> LawOfTheDay | None:
+    """A question about a kind of body or a role that no longer existed in law on the day
+    asked ("What must the LSCB do today?", "Who chairs the LSCB today?"): the page says so and
+    since when, answers the same question of what took over (the safeguarding partners'
+    arrangements, CA 2004 s16E) where the box can ask it of that, and keeps the old answer,
+    on its last day, as history."""
+    assert reading.day is not None
+    on = dt.date.fromisoformat(reading.day.iso)
+    chain = body_succession(get_store(), subject.iri)
+    if chain is None or chain.last >= on:
+        return None
+    current = []
+    successors: list[Successor] = []
+    for s in chain.successors:
+        thing = lex.get(s.iri)
+        if thing is None or thing.category not in k.subjects:
+            continue  # said in words only: the box cannot ask this question of it
+        successor = Reading(reading.question, "answer", kind=k, subject=thing,
+                            authority=reading.authority, day=reading.day,
+                            modality=reading.modality)
+        sp = plan(successor)
+        got = run(get_store(), sp)
+        current.append((f"{s.label} ({s.provision})", sp, got, _table(got, sp)))
+        successors.append(s)
+    last = Reading(reading.question, "answer", kind=k, subject=subject,
+                   authority=reading.authority, modality=reading.modality,
+                   day=Day(chain.last.isoformat(), None, "day"))
+    title = (f"History: “{subject.label}”, as on its last day in law, "
+             f"{long_date(chain.last)}")
+    return LawOfTheDay(long_date(on), False, chain.replaced_words(subject.label), current, [],
+                       title, plan(last), long_date(chain.last), chain.last.isoformat(), "",
                        successors)
 
 
