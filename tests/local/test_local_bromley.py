@@ -21,7 +21,9 @@ def test_bromleys_dcs_also_holds_adult_services_and_an_assurance_test_is_recorde
                 dg:carriedOutOn "2013-04-29"^^xsd:date ; dg:asAt "2013-05-07"^^xsd:date ;
                 dg:repeatEvery "P1Y"^^xsd:duration ;
                 dg:basis gd:dcs-lmcs-2013-local-assurance .
-          FILTER NOT EXISTS { ?other a org:Post ; org:role role:dcs . FILTER(?other != ?post) }
+          # The only DCS post of 7 May 2013 (the 2025 briefing names a later one).
+          FILTER NOT EXISTS { ?other a org:Post ; org:role role:dcs ;
+                                     dg:asAt "2013-05-07"^^xsd:date . FILTER(?other != ?post) }
         }""")
 
 
