@@ -30,6 +30,18 @@ def test_health_says_when_the_sandbox_is_off() -> None:
     held = create_app(store, {"SANDBOX": False}).test_client().get("/health").get_json()
     assert held["sandbox"]["complete"] is False
     assert "SANDBOX is off" in held["sandbox"]["notes"]
+    # The same keys as a sandboxed worker's answer, each saying nothing held.
+    assert {held["sandbox"][k] for k in ("network", "files", "scope", "syscalls")} == {"none"}
+
+
+def test_health_says_when_queries_run_in_threads() -> None:
+    from dutygraph.store import MemoryStore
+
+    held = create_app(MemoryStore(), {"QUERY_EXECUTOR": "thread"}).test_client().get(
+        "/health").get_json()
+    assert held["sandbox"]["complete"] is False
+    assert held["sandbox"]["syscalls"] == "none"
+    assert any("thread" in note for note in held["sandbox"]["notes"])
 
 
 def test_serve_says_what_held_at_start(monkeypatch: pytest.MonkeyPatch) -> None:

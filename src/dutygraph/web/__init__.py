@@ -142,12 +142,10 @@ def _health() -> Response:
     executor = current_app.extensions["dutygraph.executor"]
     store: Store = current_app.extensions["dutygraph.store"]
     if getattr(executor, "pool", None) is None:
-        held: dict[str, object] = {"complete": False, "network": "none", "files": "none",
-                                   "scope": "none",
-                                   "notes": ["QUERY_EXECUTOR is 'thread': no worker processes"]}
+        held = sandbox.SandboxStatus(
+            notes=["QUERY_EXECUTOR is 'thread': no worker processes"]).as_dict()
     elif executor.pool.policy is None:
-        held = {"complete": False, "network": "none", "files": "none", "scope": "none",
-                "notes": ["SANDBOX is off"]}
+        held = sandbox.SandboxStatus(notes=["SANDBOX is off"]).as_dict()
     else:
         held = executor.call(sandbox.status)
     return jsonify({"status": "ok", "store": store.kind, "sandbox": held})
