@@ -19,9 +19,11 @@ question's FROM clauses (queries/scope.py) name it beside the council's graph, a
 embedded store's in-memory copy of those graphs (hot.py) stays small.
 
 The definition is the recursive form, kept in queries/chains/ (who-is-accountable.rq,
-reporting-lines.rq); the hop they repeat, without the day, is queries/chains/chain-hops.rq,
-which this module runs. tests/stores/test_chains*.py compare the lookups with the recursive
-answers row for row on every store kind.
+reporting-lines.rq); the hop they repeat, without the day, is split there in three queries this
+module runs (chain-hops-own.rq, chain-hops-mapped.rq, chain-hops-national.rq), each starting
+from what binds it so that a hop costs one council's data, not every council's.
+tests/stores/test_chains*.py compare the lookups with the recursive answers row for row on
+every store kind.
 
 Each chain graph says what it is (dg:ChainGraph), what it was derived from (prov:wasDerivedFrom
 the graphs read), with which query (dg:derivedWith) and when (prov:generatedAtTime).
@@ -52,7 +54,8 @@ CHAINS_PREFIX = f"{GRAPH_PREFIX}chains/"
 NATIONAL = URIRef(f"{CHAINS_PREFIX}national")
 STEP_PREFIX = "urn:dutygraph:chain-step:"
 MAX_DEPTH = 4
-HOPS = "chain-hops"
+HOPS_LOCAL = ("chain-hops-own", "chain-hops-mapped")
+HOPS_NATIONAL = "chain-hops-national"
 
 _DG = "https://w3id.org/dutygraph/def#"
 _PROV = "http://www.w3.org/ns/prov#"
@@ -215,15 +218,23 @@ Pair = tuple[str | None, Node]  # (authority IRI or None for the national chains
 
 def _query_hops(store: ox.Store, pairs: Sequence[Pair]
                 ) -> dict[Pair, dict[HopKey, list[Interval]]]:
-    rows = " ".join(f"({'UNDEF' if a is None else f'<{a}>'} {_iri(c)})" for a, c in pairs)
-    text = _query_text(HOPS, "#FRONTIER", f"VALUES (?authority ?c) {{ {rows} }}")
+    """The hops from each (authority, node): the authority's own links and the national links
+    mapped onto its posts and bodies, or (authority None) the national links between kinds."""
     found: dict[Pair, dict[HopKey, list[Interval]]] = defaultdict(lambda: defaultdict(list))
-    for row in _select(store, text):
-        authority = row["authority"]
-        owner = authority.value if isinstance(authority, ox.NamedNode) else None
-        key = (row["L"], row["r"], row["next"])
-        found[(owner, row["c"])][key].append(
-            _hop_interval([row["f"], row["bf"]], [row["t"], row["bt"]]))
+    local = [p for p in pairs if p[0] is not None]
+    national = [p for p in pairs if p[0] is None]
+    runs = [(name, local) for name in HOPS_LOCAL] + [(HOPS_NATIONAL, national)]
+    for name, batch in runs:
+        if not batch:
+            continue
+        rows = " ".join(f"({'UNDEF' if a is None else f'<{a}>'} {_iri(c)})" for a, c in batch)
+        text = _query_text(name, "#FRONTIER", f"VALUES (?authority ?c) {{ {rows} }}")
+        for row in _select(store, text):
+            authority = row["authority"]
+            owner = authority.value if isinstance(authority, ox.NamedNode) else None
+            key = (row["L"], row["r"], row["next"])
+            found[(owner, row["c"])][key].append(
+                _hop_interval([row["f"], row["bf"]], [row["t"], row["bt"]]))
     return found
 
 
@@ -307,12 +318,13 @@ def _step_quads(step: Step, interval: Interval, owner: ox.NamedNode,
 def _provenance(graph: ox.NamedNode, sources: Iterable[str], when: str) -> list[ox.Quad]:
     quads = [
         ox.Quad(graph, _RDF_TYPE, _dg("ChainGraph"), graph),
-        ox.Quad(graph, _dg("derivedWith"), ox.Literal(f"queries/chains/{HOPS}.rq"), graph),
         ox.Quad(graph, ox.NamedNode(_PROV + "generatedAtTime"),
                 ox.Literal(when, datatype=_XSD_DATETIME), graph),
     ]
     quads += [ox.Quad(graph, ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(s), graph)
               for s in sorted(sources)]
+    quads += [ox.Quad(graph, _dg("derivedWith"), ox.Literal(f"queries/chains/{name}.rq"), graph)
+              for name in ("chain-roots", "chain-national-roots", *HOPS_LOCAL, HOPS_NATIONAL)]
     return quads
 
 
