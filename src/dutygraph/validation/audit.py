@@ -19,6 +19,7 @@ from .api import labels_of, run_view
 from .assessment import STATUSES, Cell, counts, met_witnesses
 from .dataset import DataView, view_of_store
 from .dates import AsOf, resolve
+from .records import without_future_records
 from .report import (
     FINDING_OUTCOMES,
     MET,
@@ -128,7 +129,10 @@ def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> A
     report = run_view(view, as_of, "fast", None, shape_set)
     active = [s for s in shape_set.shapes if not s.deactivated]
     cells = report.cells
-    met_witnesses(view, active, cells)
+    # The witnesses are read from the records the run could use on the day (records.py):
+    # a met cell never cites a record from the future or a stale one.
+    used, _left_out = without_future_records(view, as_of)
+    met_witnesses(used, active, cells)
     provision_labels = labels_of(view, [p for s in active for p in s.provisions])
     return AuditMatrix(as_of=as_of.day, authorities=report.authorities, requirements=active,
                        cells=cells, provision_labels=provision_labels)
