@@ -30,6 +30,13 @@ PAGES = [
     "/sparql/editor", "/ontology", "/ask?q=" + quote("who must the LSCB chair report to"),
     "/entity?iri=" + quote("https://w3id.org/dutygraph/id/authority/bromley", safe=""),
     "/answer?function=" + quote(FUNCTION, safe=""),
+    # answers of the question box: a proposed link (Status column), a post holder (the page
+    # query's SPARQL below), a body that no longer exists (successors, then history)
+    "/ask/reports-to?subject=" + quote("https://w3id.org/dutygraph/id/role/dcs", safe="")
+    + "&authority=bromley&date=2013-05-07",
+    "/ask?q=" + quote("Who is the DCS in Bromley?"),
+    "/ask?q=" + quote("What must the LSCB do today?"),
+    "/audit?outcome=" + quote("not met"),
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -29,7 +29,8 @@ def scale_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     synth.write(path, AUTHORITIES, seed=5)
     store = EmbeddedStore(None)
     store.replace_graphs(load_graphs(repository_files(), extra=[path]), drop_others=True)
-    return create_app(store, {"QUERY_TIMEOUT": 600.0}).test_client()
+    client: FlaskClient = create_app(store, {"QUERY_TIMEOUT": 600.0}).test_client()
+    return client
 
 
 def _get(client: FlaskClient, url: str) -> str:
@@ -64,7 +65,9 @@ def test_the_matrix_shows_fifty_authorities_a_page_and_every_page_link_works(
     assert len(html.encode()) < PAGE_BYTES
     first = _rows(html)
     assert len(first) == pages.AUDIT_PAGE_SIZE
-    total = int(re.search(r"of (\d+)(?: \(of \d+ in the store\))?</h2>", html).group(1))
+    heading = re.search(r"of (\d+)(?: \(of \d+ in the store\))?</h2>", html)
+    assert heading, "no count of authorities"
+    total = int(heading.group(1))
     assert total >= AUTHORITIES
     last_page = math.ceil(total / pages.AUDIT_PAGE_SIZE)
     links = _page_links(html)
@@ -89,23 +92,25 @@ def test_a_bad_page_or_outcome_is_refused_naming_it(scale_client: FlaskClient, b
 
 
 def test_the_matrix_search_and_outcome_filter_narrow_the_rows(
-        scale_client: FlaskClient) -> None:
+        scale_client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # all the time it needs: what the filter finds, not how fast (see the out-of-time test)
+    monkeypatch.setattr(pages, "FILTER_TIME_SHARE", 1e9)
     html = _get(scale_client, "/audit?q=" + "synthetic 0007")
     rows = _rows(html)
     assert len(rows) == 1 and rows[0].endswith("synth-0007")
     assert "<details>" in html or "why" not in html  # one authority: its findings in place
     nothing = _get(scale_client, "/audit?q=no+such+council")
     assert _rows(nothing) == [] and 'id="no-authorities"' in nothing
-    failing = _get(scale_client, "/audit?outcome=not+met")
+    failing = _get(scale_client, "/audit?outcome=not+evidenced")
     rows = _rows(failing)
     assert rows
     for iri in rows[:5]:
         row = failing.split(f'<tr data-authority="{iri}"', 1)[1].split("</tr>", 1)[0]
-        assert "outcome-not-met" in row
+        assert "outcome-not-evidenced" in row
     # the filters are kept in the page links
     if "pagination" in failing:
         for href in _page_links(failing).values():
-            assert parse_qs(urlsplit(href).query).get("outcome") == ["not met"]
+            assert parse_qs(urlsplit(href).query).get("outcome") == ["not evidenced"]
 
 
 def test_a_page_audits_only_its_own_authorities_and_is_kept_for_the_store_version(
@@ -115,7 +120,8 @@ def test_a_page_audits_only_its_own_authorities_and_is_kept_for_the_store_versio
 
     def counted(as_of: str | None, which: tuple[str, ...] | None = None) -> dict[str, object]:
         calls.append((as_of, which))
-        return real(as_of, which)
+        result: dict[str, object] = real(as_of, which)
+        return result
 
     monkeypatch.setattr(pages, "_audit_data", counted)
     urls = ("/audit?as_of=2015-06-30", "/audit?as_of=2015-06-30&page=2",
@@ -123,11 +129,15 @@ def test_a_page_audits_only_its_own_authorities_and_is_kept_for_the_store_versio
     for url in urls:
         _get(scale_client, url)
     paged = [which for _, which in calls if which is not None]
-    assert [len(w) for w in paged] == [pages.AUDIT_PAGE_SIZE] * 2  # one page each
-    assert [which for _, which in calls if which is None] == [None]  # the filter: all
+    assert [len(w) for w in paged][:2] == [pages.AUDIT_PAGE_SIZE] * 2  # one page each
+    # the filter never audits the whole store at once: it reuses the pages' own audits
+    # (kept per store version and day) and audits further pages only as it needs them
+    assert all(which is not None and len(which) <= pages.AUDIT_PAGE_SIZE for _, which in calls)
+    assert len(set(paged)) == len(paged)  # no page audited twice
+    before = len(calls)
     for url in urls:  # again: everything is kept
         _get(scale_client, url)
-    assert len(calls) == 3
+    assert len(calls) == before
 
 
 def test_the_authority_list_pages_and_searches(scale_client: FlaskClient) -> None:
@@ -146,3 +156,32 @@ def test_the_authority_list_pages_and_searches(scale_client: FlaskClient) -> Non
 def _listed(html: str) -> list[str]:
     listing = html.split('<ul class="authority-list">', 1)[1].split("</ul>", 1)[0]
     return re.findall(r'<a href="/authority/([^"]+)">', listing)
+
+
+@pytest.mark.parametrize(("outcome", "day"), [("not evidenced", "2016-01-31"),
+                                               ("met", "2016-02-29")])
+def test_an_outcome_filter_out_of_time_shows_what_it_found_and_looks_further_when_asked_again(
+        scale_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, outcome: str,
+        day: str) -> None:
+    # (a day no other test audits on: nothing of it is kept yet)
+    audited: list[tuple[str, ...]] = []
+    real = pages._audit_data
+
+    def counted(as_of: str | None, which: tuple[str, ...] | None = None) -> dict[str, object]:
+        assert which is not None, "the filter audited the whole store at once"
+        audited.append(which)
+        result: dict[str, object] = real(as_of, which)
+        return result
+
+    monkeypatch.setattr(pages, "_audit_data", counted)
+    monkeypatch.setattr(pages, "FILTER_TIME_SHARE", 0.0)  # out of time after each page
+    url = "/audit?" + urlencode({"as_of": day, "outcome": outcome})
+    first = _get(scale_client, url)
+    assert len(audited) == 1  # one page of authorities, then out of time
+    assert "not audited yet" in first  # and it says so
+    second = _get(scale_client, url)
+    assert len(audited) == 2 and audited[0] != audited[1]  # asked again: one page further
+    assert len(_rows(second)) >= len(_rows(first)) > 0
+    for iri in _rows(second):
+        row = second.split(f'<tr data-authority="{iri}"', 1)[1].split("</tr>", 1)[0]
+        assert "outcome-" + outcome.replace(" ", "-") in row

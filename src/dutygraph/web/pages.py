@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -638,19 +639,15 @@ def audit() -> str:
     if outcome and outcome not in OUTCOMES:
         raise InputError(f"outcome must be one of: {', '.join(OUTCOMES)}", parameter="outcome")
     page = _page_number()
-    if outcome:
-        # Which authorities have an outcome is known only from the whole matrix.
-        data = _cached_audit(as_of, None)
-        everyone = [(a["iri"], a["label"]) for a in data["authorities"]]
-    else:
-        everyone = [(a.value, a.label) for a in _authorities()]
+    everyone = [(a.value, a.label) for a in _authorities()]
     chosen = [(iri, label) for iri, label in everyone
               if not search or search.casefold() in label.casefold()]
+    unaudited = 0
     if outcome:
-        with_outcome = {a["iri"] for a in data["authorities"]
-                        if a["cells_count"].get(outcome, 0) > 0}
-        chosen = [c for c in chosen if c[0] in with_outcome]
+        data, chosen, unaudited = _filtered_audit(as_of, chosen, outcome, page)
     pages = max(1, -(-len(chosen) // AUDIT_PAGE_SIZE))
+    if unaudited and len(chosen) <= page * AUDIT_PAGE_SIZE:
+        pages = max(pages, page) + 1  # a further page may follow once more are audited
     if page > pages:
         raise InputError(f"there are only {pages} pages", parameter="page")
     page_iris = tuple(iri for iri, _ in chosen[(page - 1) * AUDIT_PAGE_SIZE:
@@ -671,19 +668,64 @@ def audit() -> str:
         outcome=outcome, outcomes=OUTCOMES, requirements=data["requirements"],
         authorities=shown, total=len(everyone), matching=len(chosen),
         page=page, pages=pages, first=(page - 1) * AUDIT_PAGE_SIZE + 1 if shown else 0,
+        unaudited=unaudited,
         detailed=len(shown) <= AUDIT_DETAIL_LIMIT, detail_limit=AUDIT_DETAIL_LIMIT,
         page_links=_page_links(page, pages, query), document_dates=dates,
         legend=[(OUTCOMES[k], _outcome_class(k),
                  sum(a["cells_count"].get(k, 0) for a in shown)) for k in OUTCOMES])
 
 
-def _cached_audit(as_of: str | None, authorities: tuple[str, ...] | None) -> dict[str, Any]:
+# Of the web time limit, the share an outcome filter may spend auditing further pages of
+# authorities before it shows what it has found (each page's audit is kept, so asking again
+# goes further): at 1,530 authorities auditing them all takes minutes.
+FILTER_TIME_SHARE = 0.5
+
+
+def _filtered_audit(as_of: str | None, chosen: list[tuple[str, str]], outcome: str,
+                    page: int) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+    """The authorities with the outcome, found page by page of the unfiltered matrix (the
+    same audits, kept per store version and day, that paging without a filter computes):
+    it stops once it has this page and one more row, or when its share of the time limit is
+    spent. Returns the merged matrix data of what it audited, the matching authorities, and
+    how many authorities it has not audited yet (0: the list is complete)."""
+    deadline = time.monotonic() + FILTER_TIME_SHARE * float(
+        current_app.config["QUERY_TIMEOUT"])
+    wanted = page * AUDIT_PAGE_SIZE + 1
+    merged: dict[str, Any] | None = None
+    matching: list[tuple[str, str]] = []
+    audited = 0
+    computed: list[bool] = []  # whether this request has audited a page itself
+    for start in range(0, len(chosen), AUDIT_PAGE_SIZE):
+        if len(matching) >= wanted or (computed and time.monotonic() > deadline):
+            break  # pages already kept cost nothing: each request goes at least one further
+        chunk = tuple(iri for iri, _ in chosen[start:start + AUDIT_PAGE_SIZE])
+        data = _cached_audit(as_of, chunk, computed)
+        audited = start + len(chunk)
+        if merged is None:
+            merged = {**data, "authorities": list(data["authorities"])}
+        else:
+            merged["authorities"] += data["authorities"]
+        matching += [(a["iri"], a["label"]) for a in data["authorities"]
+                     if a["cells_count"].get(outcome, 0) > 0]
+    if merged is None:
+        merged = _cached_audit(as_of, ())
+    return merged, matching, len(chosen) - audited
+
+
+def _cached_audit(as_of: str | None, authorities: tuple[str, ...] | None,
+                  computed: list[bool] | None = None) -> dict[str, Any]:
     """The matrix data of these authorities (None: all) on the day, kept in the answer cache
-    for the store's version, so paging back and forth or filtering computes nothing."""
-    return get_store().remember(
-        ("audit-page", as_of or "", authorities),
-        lambda: _audit_data(as_of, authorities),
+    for the store's version, so paging back and forth or filtering computes nothing;
+    `computed` is told (True appended) when it had to be worked out."""
+    def compute() -> dict[str, Any]:
+        if computed is not None:
+            computed.append(True)
+        return _audit_data(as_of, authorities)
+
+    kept: dict[str, Any] = get_store().remember(
+        ("audit-page", as_of or "", authorities), compute,
         lambda d: len(d["authorities"]) * max(1, len(d["requirements"])))
+    return kept
 
 
 def _page_number() -> int:
