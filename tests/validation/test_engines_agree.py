@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph, URIRef
@@ -24,11 +25,20 @@ from dutygraph.validation.engine import FastEngine, PyshaclEngine, multiset
 from dutygraph.validation.shapes import ShapeSet
 
 from .casekit import all_cases
+from .parsed_queries import parsed_once
 
 DATES = [dt.date(2006, 3, 31), dt.date(2008, 3, 31), dt.date(2008, 4, 1), dt.date(2011, 3, 28),
          dt.date(2013, 3, 31), dt.date(2013, 4, 1), dt.date(2013, 5, 7), dt.date(2015, 4, 1),
          dt.date(2019, 9, 29), dt.date(2019, 9, 30)]
 TESTSHIRE = "https://w3id.org/dutygraph/id/authority/testshire"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _each_query_parsed_once() -> Iterator[None]:
+    """pyshacl re-parses the same SHACL-SPARQL texts on every run; parsed once, the oracle
+    reports the same results in a fraction of the time (tests/validation/parsed_queries.py)."""
+    with parsed_once():
+        yield
 
 
 @pytest.mark.parametrize("day", DATES, ids=[d.isoformat() for d in DATES])
