@@ -36,7 +36,14 @@ from ..namespaces import DG
 from ..queries.internal import internal_text
 from .dataset import DataView
 from .dates import AsOf
-from .evidence import in_force_guidance, record_days, witness_evidence, witnesses
+from .evidence import (
+    considered_for,
+    considered_statements,
+    in_force_guidance,
+    record_days,
+    witness_evidence,
+    witnesses,
+)
 from .records import AuditedView
 from .report import (
     FINDING_OUTCOMES,
@@ -49,6 +56,10 @@ from .report import (
     Finding,
 )
 from .shapes import ShapeSpec
+
+# How a finding that rests on a record older than its window begins to say so (the sample's
+# locator column names that record instead of calling the documents silent).
+STALE_NOTE = "Not evidenced on the day:"
 
 STATUSES = [MET, NOT_MET, NOT_EVIDENCED, NOT_APPLICABLE, SUPERSEDED]
 
@@ -89,8 +100,9 @@ def ended_provisions(view: DataView, provisions: set[URIRef], as_of: AsOf) -> se
 def explain_stale(view: DataView, findings: MutableSequence[Finding],
                   shapes: Sequence[ShapeSpec], as_of: AsOf) -> None:
     """Say, in each not-evidenced finding a stale record would have answered, which record
-    that was: "latest record 2013-05-07, 6 years before the day". The records are found by
-    the shape's witness query run on the data as it was before the stale ones were left out."""
+    that was: "the latest record (2013-05-07) is older than its window (12 months, ...)".
+    The records are found by the shape's witness query run on the data as it was before
+    the stale ones were left out."""
     if not isinstance(view, AuditedView) or not view.stale:
         return
     stale = {s.subject: s for s in view.stale}
@@ -121,8 +133,25 @@ def explain_stale(view: DataView, findings: MutableSequence[Finding],
             continue
         latest = max(old, key=lambda s: s.latest)
         findings[i] = replace(f, message=(
-            f"{f.message} Not evidenced on the day: {latest.phrase(as_of.day)} (a record of "
-            f"this kind shows it for {latest.window.months} months after its document)."))
+            f"{f.message} {STALE_NOTE} {latest.phrase(as_of.day)}."))
+
+
+def cite_considered(view: DataView, findings: MutableSequence[Finding]) -> None:
+    """A "not evidenced" finding beside a passage that speaks to the point names that passage
+    and why it was not taken as evidence (a dg:LocalStatement with dg:notEvidenceBecause),
+    so the documents are never said to be silent when they are not."""
+    wanted = [f for f in findings if f.outcome == NOT_EVIDENCED and not f.focus.startswith("_:")]
+    found = considered_statements(view, {f.focus for f in wanted})
+    if not found:
+        return
+    for i, f in enumerate(findings):
+        if f.outcome != NOT_EVIDENCED:
+            continue
+        value = f.value if f.value and f.value != f.focus else None
+        cited = considered_for(found, f.focus, value, f.shape)
+        if cited:
+            findings[i] = replace(f, message=f.message + "".join(
+                f" Not evidenced: {c.line()}" for c in cited))
 
 
 def never_judged_by_later_guidance(view: DataView, findings: MutableSequence[Finding]) -> None:
@@ -157,7 +186,7 @@ def _labels(view: DataView, nodes: Iterable[str]) -> dict[str, str]:
     return {k: v[1] for k, v in best.items()}
 
 
-def _contrary_only(spec: ShapeSpec) -> bool:
+def contrary_only(spec: ShapeSpec) -> bool:
     """Whether every constraint of the shape reports only a contrary record ("not met"): such
     a shape finds nothing on silence, so its "met" needs a record to show it."""
     return bool(spec.constraints) and all(spec.outcome_of(c) == DG.NotMet
@@ -177,7 +206,9 @@ def unwitnessed(view: DataView, findings: MutableSequence[Finding],
     provisions), that finding answers it, and is returned as (shape, focus) -> findings for
     the cell. Only shapes that report nothing but contrary records are concerned (a shape
     that reports silence itself is met on a record); shapes without a witness query are
-    left as the shapes found them."""
+    left as the shapes found them. A record that a considered statement says does not show
+    the requirement (dg:notEvidenceBecause, its dcterms:subject naming the shape) does not
+    witness it: an ambiguous reading is not evidence."""
     wanted = set(authorities)
     specs = {str(s.iri): s for s in shapes}
     by_provision: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -189,7 +220,7 @@ def unwitnessed(view: DataView, findings: MutableSequence[Finding],
     missing: list[tuple[ShapeSpec, str]] = []
     borrowed: dict[tuple[str, str], list[Finding]] = {}
     for spec in shapes:
-        if spec.deactivated or not spec.witness or not _contrary_only(spec):
+        if spec.deactivated or not spec.witness or not contrary_only(spec):
             continue
         nodes = [str(n) for n in targets.get(spec.iri, set())
                  if isinstance(n, URIRef) and owner.get(str(n)) in wanted
@@ -197,8 +228,9 @@ def unwitnessed(view: DataView, findings: MutableSequence[Finding],
         if not nodes:
             continue
         shown = witnesses(view, spec, nodes)
+        doubted = considered_statements(view, nodes)
         for n in sorted(nodes):
-            if shown.get(n):
+            if shown.get(n) and not any(str(spec.iri) in c.about for c in doubted.get(n, [])):
                 continue
             siblings = [f for p in spec.provisions for f in by_provision.get((str(p), n), [])]
             if siblings:
@@ -234,6 +266,7 @@ def settle(view: DataView, findings: MutableSequence[Finding], shapes: Sequence[
     """Apply the audit's rules on stale records and later guidance to the findings, in place."""
     never_judged_by_later_guidance(view, findings)
     explain_stale(view, findings, shapes, as_of)
+    cite_considered(view, findings)
 
 
 def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSpec],
@@ -300,6 +333,18 @@ def counts(cells: Iterable[Cell]) -> dict[str, int]:
     return out
 
 
-__all__ = ["NOT_EVIDENCED", "STATUSES", "Cell", "assess", "counts", "ended_provisions",
-           "explain_stale", "met_witnesses", "never_judged_by_later_guidance", "settle",
-           "unwitnessed", "worst"]
+__all__ = [
+    "NOT_EVIDENCED",
+    "STATUSES",
+    "Cell",
+    "assess",
+    "cite_considered",
+    "counts",
+    "ended_provisions",
+    "explain_stale",
+    "met_witnesses",
+    "never_judged_by_later_guidance",
+    "settle",
+    "unwitnessed",
+    "worst",
+]

@@ -35,6 +35,8 @@ from .report import Evidence
 from .shapes import ShapeSpec
 
 _SOURCE_PREFIX = "https://w3id.org/dutygraph/id/source/"
+SHAPE_PREFIX = "https://w3id.org/dutygraph/shape/"
+UNCERTAIN_NOTE = "the record is marked uncertain"
 CLAIM_NOTE = "on the council's own statement, no member named"
 
 
@@ -121,17 +123,21 @@ def editions_of(view: DataView, provisions: Iterable[object]) -> dict[str, str]:
 
 def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidence]]:
     """The document, paragraph and date of each node (one entry per document). A record that
-    rests only on a compliance claim is labelled so (CLAIM_NOTE)."""
+    rests only on a compliance claim is labelled so (CLAIM_NOTE), and one marked uncertain
+    (dg:verification dg:Uncertain) says so with its note (UNCERTAIN_NOTE)."""
     values = _iris(nodes)
     if not values:
         return {}
     rows = view.select(internal_text("record-evidence", {"n": values}))
     parts: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
     on_claim: set[str] = set()
+    doubts: dict[str, set[str]] = defaultdict(set)
     for r in rows:
         node = str(r["n"])
         if "claim" in r:
             on_claim.add(node)
+        if "doubt" in r:
+            doubts[node].add(str(r["doubt"]))
         if "src" not in r and "loc" not in r and "at" not in r:
             continue
         src = str(r.get("src", ""))
@@ -143,12 +149,65 @@ def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidenc
     out: dict[str, list[Evidence]] = {}
     for node, by_source in parts.items():
         label = f"{node} ({CLAIM_NOTE})" if node in on_claim else node
+        if node in doubts:
+            label += f" ({UNCERTAIN_NOTE}: {' '.join(sorted(doubts[node]))})"
         out[node] = [Evidence(node=node, label=label, source=src,
                               source_label=("seed " + src[len(_SOURCE_PREFIX):]
                                             if src.startswith(_SOURCE_PREFIX) else src),
                               locator="; ".join(sorted(locs)), as_at=", ".join(sorted(ats)))
                      for src, (locs, ats) in sorted(by_source.items())]
     return out
+
+
+@dataclass(frozen=True)
+class Considered:
+    """A passage that speaks to a requirement but was not taken as evidence of it, and why."""
+
+    statement: str
+    about: frozenset[str]   # what else its dcterms:subject names (a function, kind or role)
+    locator: str
+    source_label: str
+    as_at: str
+    why: str
+
+    def line(self) -> str:
+        where = ", ".join(x for x in (self.source_label, self.as_at) if x)
+        return f"{self.locator} ({where}): {self.why}"
+
+
+def considered_statements(view: DataView, focus: Iterable[object]) -> dict[str, list[Considered]]:
+    """Body -> the statements about it recorded as considered and not taken as evidence
+    (dg:notEvidenceBecause), so that a "not evidenced" finding cites them instead of
+    calling the documents silent."""
+    values = _iris(focus)
+    if not values:
+        return {}
+    parts: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for r in view.select(internal_text("considered-statements", {"focus": values})):
+        entry = parts.setdefault((str(r["focus"]), str(r["st"])), {
+            "about": set(), "why": set(), "loc": set(), "src": set(), "at": set()})
+        for key in ("about", "why", "loc", "src", "at"):
+            if key in r:
+                entry[key].add(str(r[key]))
+    out: dict[str, list[Considered]] = defaultdict(list)
+    for (body, st), e in sorted(parts.items()):
+        src = sorted(e["src"])
+        out[body].append(Considered(
+            statement=st, about=frozenset(e["about"]), locator="; ".join(sorted(e["loc"])),
+            source_label="; ".join("seed " + x[len(_SOURCE_PREFIX):]
+                                   if x.startswith(_SOURCE_PREFIX) else x for x in src),
+            as_at=", ".join(sorted(e["at"])), why=" ".join(sorted(e["why"]))))
+    return dict(out)
+
+
+def considered_for(found: dict[str, list[Considered]], focus: str, value: str | None,
+                   shape: str) -> list[Considered]:
+    """The considered statements that answer a finding of `shape` about `focus` (and its
+    value): a statement naming a requirement (a shape IRI) answers that requirement only;
+    one naming a function, kind or role answers the findings about that value."""
+    return [c for c in found.get(focus, [])
+            if (shape in c.about if any(a.startswith(SHAPE_PREFIX) for a in c.about)
+                else value is not None and value in c.about)]
 
 
 def witness_query(spec: ShapeSpec, nodes: Iterable[object]) -> str | None:

@@ -124,17 +124,23 @@ class Stale:
     latest: dt.date
     window: Window
 
-    def years_before(self, day: dt.date) -> int:
-        years = day.year - self.latest.year
-        if (day.month, day.day) < (self.latest.month, self.latest.day):
-            years -= 1
-        return years
-
     def phrase(self, day: dt.date) -> str:
-        n = self.years_before(day)
-        gap = (f"{n} year{'s' if n != 1 else ''}" if n >= 1
-               else f"{(day - self.latest).days} days")
-        return f"latest record {self.latest.isoformat()}, {gap} before the day"
+        return (f"the latest record ({self.latest.isoformat()}) is older than its window "
+                f"({self.window.months} months, data/local/{WINDOWS_FILE}): made "
+                f"{age(self.latest, day)} before the day")
+
+
+def age(then: dt.date, day: dt.date) -> str:
+    """How long before `day` a document was made, exactly: "5 years 11 months", "4 months",
+    "12 days" (whole months counted, a month not yet complete left out)."""
+    months = (day.year - then.year) * 12 + day.month - then.month - (day.day < then.day)
+    if months <= 0:
+        n = (day - then).days
+        return f"{n} day{'s' if n != 1 else ''}"
+    years, rest = divmod(months, 12)
+    parts = ([f"{years} year{'s' if years != 1 else ''}"] if years else []) + (
+        [f"{rest} month{'s' if rest != 1 else ''}"] if rest else [])
+    return " ".join(parts)
 
 
 def stale_records(view: DataView, as_of: AsOf,

@@ -20,17 +20,27 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 
 from rdflib import URIRef
 
 from ..queries.internal import internal_text
 from ..store import EmbeddedStore, Store
 from .api import labels_of, run_view, source_dates
+from .assessment import STALE_NOTE, contrary_only
 from .dataset import DataView, view_of_store
 from .dates import AsOf
-from .evidence import CLAIM_NOTE, evidence_of, in_force_guidance, witness_evidence
-from .records import without_future_records
+from .evidence import (
+    CLAIM_NOTE,
+    UNCERTAIN_NOTE,
+    Considered,
+    considered_for,
+    considered_statements,
+    evidence_of,
+    in_force_guidance,
+    witness_evidence,
+)
+from .records import age, without_future_records
 from .report import FORCE, MET, NOT_EVIDENCED, Evidence, Finding
 from .shapes import ShapeSpec, load_shapes
 
@@ -98,16 +108,24 @@ def claims_about(view: DataView, nodes: list[URIRef]) -> dict[str, list[tuple[st
 
 
 def _silent(f: Finding, days: list[str], claims: dict[str, list[tuple[str, set[str]]]],
-            as_of: AsOf) -> str:
-    """Where a not-evidenced finding was looked for: the documents of the day, their age, and
-    any claim of compliance about the focus that does not cover what is missing."""
-    if not days:
+            as_of: AsOf, considered: list[Considered]) -> str:
+    """Where a not-evidenced finding was looked for: a passage that speaks to the point and
+    why it is not evidence; or the record older than its window that would have shown it;
+    or else the documents of the day (with their exact age), and any claim of compliance
+    about the focus that does not cover what is missing."""
+    if considered:
+        text = "; ".join(f"not evidenced: {c.line()}" for c in considered)
+    elif STALE_NOTE in f.message:
+        stale = f.message.split(STALE_NOTE, 1)[1].split(" Not evidenced:", 1)[0]
+        text = stale.strip().rstrip(".")
+    elif not days:
         return "no document on or before the date"
-    aged = []
-    for d in days:
-        years = (as_of.day - dt.date.fromisoformat(d)).days // 365
-        aged.append(d + (f" ({years} year{'s' if years != 1 else ''} before)" if years else ""))
-    text = "no record of it in its documents of " + ", ".join(aged)
+    else:
+        aged = []
+        for d in days:
+            then = dt.date.fromisoformat(d)
+            aged.append(d + (f" ({age(then, as_of.day)} before)" if then < as_of.day else ""))
+        text = "no record of it in its documents of " + ", ".join(aged)
     missing = f.value if f.value and f.value != f.focus else None
     for loc, kinds in claims.get(f.focus, []):
         # Named only beside a kind of the sort the claim covers (a partner kind, a role).
@@ -129,7 +147,9 @@ def _met_why(spec: ShapeSpec, ev: list[Evidence], label: str, names: dict[str, s
     if not ev:
         return f"met: {spec.label}; no satisfying record of {label} is named"
     shown = "; ".join(sorted({names.get(e.node, _short(e.node)) for e in ev}))
-    return f"met: {spec.label}; shown by: {shown}"
+    doubt = ("; the record is marked uncertain (data/local: dg:verification dg:Uncertain)"
+             if any(UNCERTAIN_NOTE in e.label for e in ev) else "")
+    return f"met: {spec.label}; shown by: {shown}{doubt}"
 
 
 def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
@@ -139,7 +159,7 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
     name = dict(report.authorities).get(str(authority), str(authority))
     days = [d for d in report.source_dates.get(str(authority), []) if d <= as_of.iso()]
     specs = {str(s.iri): s for s in _shapes()}
-    out = []
+    out: list[Row] = []
     met_nodes = [n for c in report.cells.values() if c.status == MET for n in c.satisfied]
     met_evidence = evidence_of(used, [URIRef(n) for n in met_nodes])
     witnessed = witness_evidence(used, list(specs.values()), {
@@ -151,6 +171,14 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
     claims = claims_about(used, sorted({URIRef(f.focus) for f in report.results
                                         if f.outcome == NOT_EVIDENCED
                                         and not f.focus.startswith("_:")}))
+    considered = considered_statements(used, sorted({URIRef(f.focus) for f in report.results
+                                                     if f.outcome == NOT_EVIDENCED
+                                                     and not f.focus.startswith("_:")}))
+    # One row per finding: a paired requirement answered by another's finding is named in
+    # that finding's row, so the sample cannot draw one finding twice.
+    row_of: dict[int, int] = {}
+    answered: list[tuple[str, Finding]] = []
+    met_rows: list[tuple[ShapeSpec, str, int]] = []
     for (_a, shape), cell in sorted(report.cells.items()):
         spec = specs[shape]
         if cell.status == MET:
@@ -158,6 +186,7 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
                 ev = (witnessed.get((shape, node), []) if spec.witness
                       else met_evidence.get(node, []))
                 cited = sorted(guidance.keep({str(p) for p in spec.provisions}, as_of.day))
+                met_rows.append((spec, node, len(out)))
                 out.append(Row(
                     authority=name, as_of=as_of.iso(), requirement=_slug(shape),
                     about=_short(node), outcome=MET, force=FORCE[spec.severity_name],
@@ -166,15 +195,47 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
                                               if p in guidance.labels})),
                     locator=_cell("; ".join(e.line() for e in ev) or "not recorded"),
                     why=_met_why(spec, ev, labels.get(node, node), names)))
-        for f in cell.shown():
+        if not cell.findings:
+            answered += [(shape, f) for f in cell.answered]
+        for f in cell.findings:
+            value = f.value if f.value and f.value != f.focus else None
             locator = ("; ".join(e.line() for e in f.evidence) if f.evidence
-                       else _silent(f, days, claims, as_of))
+                       else _silent(f, days, claims, as_of,
+                                    considered_for(considered, f.focus, value, f.shape)))
+            row_of[id(f)] = len(out)
             out.append(Row(
                 authority=name, as_of=as_of.iso(), requirement=_slug(shape), about=_about(f),
                 outcome=f.outcome, force=FORCE[f.severity],
                 provisions="; ".join(f.provision_labels), edition="; ".join(f.editions),
                 locator=_cell(locator), why=_cell(f.message)))
-    return [Row(*(_cell(x) for x in astuple(r))) for r in out]
+    drop = _pair_met_rows(out, met_rows)
+    for shape, f in answered:
+        i = row_of.get(id(f))
+        if i is None:
+            raise ValueError(f"{_slug(shape)} is answered by a finding with no row: {f.message}")
+        out[i] = replace(out[i], requirement=f"{out[i].requirement} + {_slug(shape)}")
+    return [Row(*(_cell(x) for x in astuple(r))) for n, r in enumerate(out)
+            if n not in drop]
+
+
+def _pair_met_rows(out: list[Row], met_rows: list[tuple[ShapeSpec, str, int]]) -> set[int]:
+    """A contrary-only requirement (chair not lacking independence, Lead Member not a full
+    member) met on the same record as its paired requirement (a shape sharing a provision,
+    met for the same focus on the same documents) is the same finding: it is named in the
+    pair's row and its own row dropped."""
+    drop: set[int] = set()
+    for spec, node, i in met_rows:
+        if not contrary_only(spec):
+            continue
+        pair = next((j for other, n, j in met_rows if n == node and j != i
+                     and out[j].locator == out[i].locator
+                     and not contrary_only(other)
+                     and set(other.provisions) & set(spec.provisions)), None)
+        if pair is not None:
+            out[pair] = replace(out[pair],
+                                requirement=f"{out[pair].requirement} + {_slug(str(spec.iri))}")
+            drop.add(i)
+    return drop
 
 
 def _shapes() -> tuple[ShapeSpec, ...]:
@@ -202,9 +263,13 @@ def to_markdown(rows: list[Row], n: int, seed: int, total: int) -> str:
         "tests/validation/test_sample.py fails when a row's outcome or edition changes and the",
         "table is not regenerated. Outcomes: **not met** only where a document states the",
         "contrary (the locator is that statement); **not evidenced** where no document of the",
-        "day records it (a record older than its window, data/local/record-windows.ttl, is not",
-        "used: the finding names it and its age); **met** names the record that satisfied the",
-        "requirement, or says it is met only on the council's own general claim of compliance.",
+        "day shows it: the locator cites a passage that speaks to the point and says why it is",
+        "not evidence (dg:notEvidenceBecause), or names the latest record and its exact age when",
+        "it is older than its window (data/local/record-windows.ttl), or else the documents of",
+        "the day; **met** names the record that satisfied the requirement, says when it rests",
+        "only on the council's own general claim of compliance, and when the record is marked",
+        "uncertain. One row per finding: a paired requirement answered by the same finding is",
+        "named in its row (`a + b`).",
         "**force** is the requirement's (must: statute; should: statutory guidance; good",
         "practice), not an outcome. The edition is the guidance in force on the as-of day.",
         "Seed files are data/sources/{stem}.ttl (and the text in the seeds folder).",
