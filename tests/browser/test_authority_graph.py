@@ -1,5 +1,6 @@
-"""The authority graph in headless Chromium: laid out in layers (cytoscape-dagre), boxes that
-do not overlap (so neither do their labels), no link through a box it does not join, a legend,
+"""The authority graph in headless Chromium: laid out in layers (dagre), boxes that do not
+overlap (so neither do their labels), no link through a box it does not join (along the route
+it is drawn by), for every authority and on the days its records change, a legend,
 zoom and fit from buttons and keys, keyboard selection, and PNG and SVG export as files."""
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+
+from dutygraph.store import Store
+from dutygraph.web.pagedata import authorities
 
 from .test_pages_in_chromium import console_problems, open_page, wait
 
@@ -31,40 +35,58 @@ FETCH_EXPORT = (
     "reader.readAsArrayBuffer(x.blob);")
 
 
-# Links that pass through a box they do not join: each link's line from source to target,
-# sampled at 40 points, against every other box (the layout's straight-line route; curves
-# only bend parallel links a little apart).
+# Links that pass through a box they do not join, along the route each link is drawn by:
+# from its source's centre through its bend points (Cytoscape's segmentPoints, where the
+# layout routed it round the layers it skips) to its target's centre, or straight when it
+# has none (curves only bend parallel links a little apart). Each leg is sampled at 40
+# points against every other box, label included.
 THROUGH = """
 var cy = window.dutygraphCy, hits = [];
 cy.edges().forEach(function (e) {
-  var s = e.source().position(), t = e.target().position();
+  var route = [e.source().position()].concat(e.segmentPoints() || [], [e.target().position()]);
   cy.nodes().forEach(function (n) {
     if (n.same(e.source()) || n.same(e.target())) { return; }
-    var b = n.boundingBox();
-    for (var i = 1; i < 40; i++) {
-      var x = s.x + (t.x - s.x) * i / 40, y = s.y + (t.y - s.y) * i / 40;
-      if (x > b.x1 && x < b.x2 && y > b.y1 && y < b.y2) {
-        hits.push(e.data('relation') + ' through ' + n.data('label')); break;
+    var b = n.boundingBox({includeLabels: true});
+    for (var leg = 1; leg < route.length; leg++) {
+      var s = route[leg - 1], t = route[leg], hit = false;
+      for (var i = 1; i < 40; i++) {
+        var x = s.x + (t.x - s.x) * i / 40, y = s.y + (t.y - s.y) * i / 40;
+        if (x > b.x1 && x < b.x2 && y > b.y1 && y < b.y2) { hit = true; break; }
       }
+      if (hit) { hits.push(e.data('relation') + ' through ' + n.data('label')); break; }
     }
   });
 });
 return hits;"""
 
 
-def _graph(driver: WebDriver, live_server: str, slug: str) -> WebElement:
-    driver.get_log("browser")
-    open_page(driver, live_server + f"/authority/{slug}")
+# Every authority the data has, on the day of its documents (no date) and on the days its
+# records change the picture: Bromley's 2011 records, the 2019 partnership, the 2025 briefing
+# that brought in the DCS box (Richard Baldwin), and now; Harrow's 2011 and later records.
+GRAPHS = [("bromley", None), ("bromley", "2011-03-28"), ("bromley", "2019-09-01"),
+          ("bromley", "2025-11-11"), ("bromley", "2026-12-07"),
+          ("harrow", None), ("harrow", "2011-03-28"), ("harrow", "2023-07-31")]
+
+
+def _graph(driver: WebDriver, live_server: str, slug: str,
+           as_of: str | None = None) -> WebElement:
+    driver.get_log("browser")  # type: ignore[attr-defined]
+    open_page(driver, live_server + f"/authority/{slug}" + (f"?as_of={as_of}" if as_of else ""))
     graph = driver.find_element(By.ID, "authority-graph")
     wait(driver).until(lambda d: graph.get_attribute("data-state") in ("ready", "error", "empty"))
     assert graph.get_attribute("data-state") == "ready"
     return graph
 
 
-@pytest.mark.parametrize("slug", ["bromley", "harrow"])
+def test_the_layout_is_checked_for_every_authority_the_data_has(browser_store: Store) -> None:
+    drawn = {slug for slug, _ in GRAPHS}
+    assert {str(a.value).rsplit("/", 1)[1] for a in authorities(browser_store)} <= drawn
+
+
+@pytest.mark.parametrize(("slug", "as_of"), GRAPHS)
 def test_the_graph_is_layered_and_no_two_boxes_overlap(
-        driver: WebDriver, live_server: str, slug: str) -> None:
-    graph = _graph(driver, live_server, slug)
+        driver: WebDriver, live_server: str, slug: str, as_of: str | None) -> None:
+    graph = _graph(driver, live_server, slug, as_of)
     assert graph.get_attribute("data-layout") == "dagre"
     boxes: list[dict[str, float]] = driver.execute_script(
         "return window.dutygraphCy.nodes().map(function (n) {"

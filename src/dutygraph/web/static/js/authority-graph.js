@@ -1,5 +1,6 @@
 // The authority page's graph of who answers to whom, drawn with Cytoscape.js and laid out in
-// layers by cytoscape-dagre (all served from static/vendor, built from npm). Data comes from
+// layers by dagre, links along dagre's routes (all served from static/vendor, built from
+// npm; cytoscape-dagre is not used, see layOut). Data comes from
 // /authority/<slug>/graph.json. The same links are in a table on the page, so the graph is a
 // picture for sighted users, not the only way to the facts.
 //
@@ -24,9 +25,66 @@
     return;
   }
   var cytoscape = window.cytoscape;
-  [window.cytoscapeDagre, window.cytoscapeSvg].forEach(function (ext) {
+  [window.cytoscapeSvg].forEach(function (ext) {
     if (ext) { try { cytoscape.use(ext); } catch (e) { /* already registered */ } }
   });
+  var dagre = window.dagre;
+
+  // Layers: whoever answers below, whoever they answer to above (dagre ranks the arrows'
+  // sources first, so bottom-to-top). Wide separations leave room between boxes and ranks.
+  var DAGRE = { rankdir: "BT", nodesep: 60, edgesep: 30, ranksep: 110, ranker: "network-simplex" };
+  var PADDING = 24;
+
+  // dagre itself (the library cytoscape-dagre wraps), not the cytoscape-dagre extension,
+  // because the extension keeps dagre's box positions and throws its link routes away: a link
+  // that skips a layer was then drawn straight, across the layer between, where dagre had
+  // left room only for the route it planned, so it could pass through an unrelated box (the
+  // Bromley DCS box of the 2025 record, under the Independent Chair's links to the Chief
+  // Executive). Here each box is given to dagre at its drawn size, label included, and each
+  // link is drawn through the points dagre routed it by (its "dummy nodes", which dagre
+  // spaces like boxes in every layer the link crosses).
+  function layOut(cy) {
+    var g = new dagre.graphlib.Graph({ multigraph: true });
+    g.setGraph(Object.assign({}, DAGRE));
+    g.setDefaultEdgeLabel(function () { return {}; });
+    cy.nodes().forEach(function (n) {
+      var box = n.boundingBox({ includeLabels: true });
+      g.setNode(n.id(), { width: box.w, height: box.h });
+    });
+    cy.edges().forEach(function (e) {
+      g.setEdge(e.source().id(), e.target().id(), { minlen: 1, weight: 1 }, e.id());
+    });
+    dagre.layout(g);
+    cy.nodes().positions(function (n) { var p = g.node(n.id()); return { x: p.x, y: p.y }; });
+    cy.edges().forEach(function (e) {
+      var points = g.edge(e.source().id(), e.target().id(), e.id()).points || [];
+      route(e, points.slice(1, -1));  // the first and last are where it meets the boxes
+    });
+    cy.fit(undefined, PADDING);
+  }
+
+  // Cytoscape places a segment point at weight w along the line between the two boxes'
+  // centres and distance d off it, to the left of the direction it measures from (source to
+  // target, or the reverse when a pair of boxes has links both ways): w and d for each of
+  // dagre's points, checked against where Cytoscape put them, else measured the other way.
+  function route(edge, points) {
+    var s = edge.source().position(), t = edge.target().position();
+    var dx = t.x - s.x, dy = t.y - s.y, length = Math.sqrt(dx * dx + dy * dy);
+    if (!points.length || !length) { return; }
+    var weights = points.map(function (p) { return ((p.x - s.x) * dx + (p.y - s.y) * dy) / (length * length); });
+    var distances = points.map(function (p) { return (dx * (p.y - s.y) - dy * (p.x - s.x)) / length; });
+    function use(ws, ds) {
+      edge.style({ "curve-style": "segments", "edge-distances": "node-position",
+                   "segment-weights": ws.join(" "), "segment-distances": ds.join(" ") });
+      var drawn = edge.segmentPoints() || [];
+      return drawn.length === points.length && points.every(function (p, i) {
+        return Math.abs(drawn[i].x - p.x) < 1 && Math.abs(drawn[i].y - p.y) < 1;
+      });
+    }
+    if (!use(weights, distances)) {
+      use(weights.map(function (w) { return 1 - w; }), distances.map(function (d) { return -d; }));
+    }
+  }
 
   var COLOURS = { post: "#0b5394", body: "#38761d", report: "#7f6000", person: "#741b47", other: "#595959" };
   var SHAPES = { post: "round-rectangle", body: "rectangle", report: "tag", person: "ellipse", other: "diamond" };
@@ -76,7 +134,7 @@
       container.setAttribute("data-node-count", "0");
       return;
     }
-    var layered = typeof cytoscape("layout", "dagre") === "function";
+    var layered = !!dagre && typeof dagre.layout === "function";
     var cy = cytoscape({
       container: container,
       elements: elements,
@@ -110,13 +168,10 @@
         } },
         { selector: "node:selected", style: { "border-width": 5, "border-color": "#ffbf47" } }
       ],
-      // Layers: whoever answers below, whoever they answer to above (dagre ranks the arrows'
-      // sources first, so bottom-to-top). Wide separations leave room between boxes and ranks.
-      layout: layered
-        ? { name: "dagre", rankDir: "BT", nodeSep: 60, edgeSep: 30, rankSep: 110, padding: 24,
-            ranker: "network-simplex" }
-        : { name: "breadthfirst", directed: true, spacingFactor: 1.4, padding: 24 }
+      layout: layered ? { name: "preset", fit: false }
+        : { name: "breadthfirst", directed: true, spacingFactor: 1.4, padding: PADDING }
     });
+    if (layered) { layOut(cy); }
     // The order the keyboard walks: boxes top to bottom, left to right, then the links.
     function order() {
       var nodes = cy.nodes().sort(function (a, b) {
@@ -142,7 +197,7 @@
       container.setAttribute("data-zoom", cy.zoom().toFixed(3));
     }
     function fit() {
-      cy.fit(undefined, 24);
+      cy.fit(undefined, PADDING);
       container.setAttribute("data-zoom", cy.zoom().toFixed(3));
     }
     cy.on("tap", "node", function (evt) {
