@@ -1,16 +1,21 @@
 """The data a validation sees: the national framework and one or more authorities' graphs.
 
-Validation is scoped per authority: an authority's findings depend only on its own graph and
-the framework, so validating one authority reads those two graphs and nothing else (that is
-what keeps re-validating one changed authority fast), and validating all of them reads the
-union. An embedded store is queried in place (Oxigraph restricts the default graph to the
-chosen named graphs); any other store, an upload or a set of files is first copied into an
+Validation is scoped per authority: an authority's findings depend only on its own graphs
+(graph/authority/{slug} and its derived graph/chains/{slug}) and the shared ones (framework,
+ontology, source documents, national chains), so validating some authorities reads those and
+no other authority's graph (that is what keeps re-validating one changed authority fast), and
+validating all of them reads the union. The shared graphs go into every such view, as into
+every batch the engine runs (engine.authority_batches, same graph_owners): a view that left
+one out (the source graphs hold the documents' dates) could judge an authority differently
+alone than with all the others, and auditing in groups must give the whole audit.
+An embedded store is queried in place (Oxigraph restricts the default graph to the chosen
+named graphs); any other store, an upload or a set of files is first copied into an
 in-memory Oxigraph store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +25,14 @@ from rdflib.term import Node
 
 from .. import paths
 from ..errors import InputError, StoreError
-from ..namespaces import DG, FRAMEWORK_GRAPH, authority_graph, authority_slug, bind_prefixes
+from ..namespaces import (
+    BASE,
+    DG,
+    FRAMEWORK_GRAPH,
+    authority_graph,
+    authority_slug,
+    bind_prefixes,
+)
 from ..queries.internal import page_text
 from ..rdfio import parse_file
 from ..store import Store
@@ -139,21 +151,47 @@ def _read_framework(store: Store) -> tuple[ox.Quad, ...]:
 _STORE_FRAMEWORKS = PerVersion(_read_framework)
 
 
+_GRAPHS = BASE + "graph/"
+_AUTHORITY_GRAPHS = _GRAPHS + "authority/"
+_PER_AUTHORITY = {"authority", "chains"}
+
+
+def graph_owners(names: Sequence[str]) -> dict[str, str | None]:
+    """The authority slug each named graph belongs to, None for a shared graph.
+
+    An authority's graph is graph/authority/{slug}; its chains, derived from it alone, are
+    graph/chains/{slug}. Every other graph (framework, ontology, seed documents, national
+    chains) is shared and goes into every view of some authorities and every batch: sharing
+    too much costs time, never a finding; sharing too little changes findings.
+    """
+    slugs = {n[len(_AUTHORITY_GRAPHS):] for n in names
+             if n.startswith(_AUTHORITY_GRAPHS) and "/" not in n[len(_AUTHORITY_GRAPHS):]}
+    out: dict[str, str | None] = {}
+    for name in names:
+        rest = name[len(_GRAPHS):] if name.startswith(_GRAPHS) else ""
+        kind, _, slug = rest.partition("/")
+        out[name] = slug if kind in _PER_AUTHORITY and slug in slugs else None
+    return out
+
+
 def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> DataView:
-    """The framework and the given authorities' graphs of a store (all graphs when None)."""
+    """The shared graphs and the given authorities' own graphs of a store (all graphs when
+    None): what the whole store's view holds, less the other authorities' graphs."""
     names = set(store.graph_names())
     if FRAMEWORK_GRAPH not in names:
         raise StoreError(f"the store at {store.location} has no national framework graph "
                          f"<{FRAMEWORK_GRAPH}>; run 'dutygraph build' first")
     chosen: list[URIRef] | None = None
     if authorities is not None:
-        chosen = [FRAMEWORK_GRAPH]
+        wanted: set[str] = set()
         for a in authorities:
             slug = authority_slug(str(a))
             graph = authority_graph(slug) if slug else None
-            if graph is None or graph not in names:
+            if slug is None or graph is None or graph not in names:
                 raise InputError(f"no graph for authority {a} in the store", parameter="authority")
-            chosen.append(graph)
+            wanted.add(slug)
+        owner = graph_owners(sorted(str(n) for n in names))
+        chosen = [URIRef(n) for n, slug in owner.items() if slug is None or slug in wanted]
     if store.oxigraph is not None:  # read in place, not copied
         return DataView(store.oxigraph, chosen)
     return view_of_graphs({g: store.export_graph(g) for g in (chosen or sorted(names))})

@@ -35,8 +35,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from ..namespaces import BASE, DG
+from ..namespaces import DG
 from .dataset import DataView
+from .dataset import graph_owners as _owners
 from .dates import AsOf
 from .shapes import ShapeSet, ShapeSpec, SparqlConstraint
 
@@ -146,28 +147,6 @@ def results_from_rows(shape: ShapeSpec, constraint: SparqlConstraint,
 # size, and past a few dozen authorities a query's time per authority grows again (measured at
 # 153 and 1,530 synthetic authorities: 1 -> 43 ms per authority, 5 -> 12, 30 to 150 -> 7-9).
 BATCH_AUTHORITIES = 40
-_GRAPHS = BASE + "graph/"
-_AUTHORITY_GRAPHS = _GRAPHS + "authority/"
-_PER_AUTHORITY = {"authority", "chains"}
-
-
-def _owners(names: Sequence[str]) -> dict[str, str | None]:
-    """The authority slug each named graph belongs to, None for a shared graph.
-
-    An authority's graph is graph/authority/{slug}; its chains, derived from it alone, are
-    graph/chains/{slug}. Every other graph (framework, ontology, seed documents, national
-    chains) is shared and goes into every batch: sharing too much costs time, never a finding.
-    """
-    slugs = {n[len(_AUTHORITY_GRAPHS):] for n in names
-             if n.startswith(_AUTHORITY_GRAPHS) and "/" not in n[len(_AUTHORITY_GRAPHS):]}
-    out: dict[str, str | None] = {}
-    for name in names:
-        rest = name[len(_GRAPHS):] if name.startswith(_GRAPHS) else ""
-        kind, _, slug = rest.partition("/")
-        out[name] = slug if kind in _PER_AUTHORITY and slug in slugs else None
-    return out
-
-
 # The batches of the last view batched: a validation runs the constraints, then the targets
 # (for the audit cells), on the same view; copying it once instead of twice. One entry, so
 # the copies live no longer than the view and the next validation.
