@@ -91,7 +91,7 @@ def test_a_not_met_finding_carries_its_statement_in_every_format(framework: Grap
     finding = next(f for f in report.results if f.outcome == "not met")
     assert finding.value == statement
     assert "[not met | must]" in report.to_text()
-    assert "evidence: authority/testshire/absence-chair (seed 999_testshire; para 4.2)" \
+    assert "evidence: authority/testshire/absence-chair (seed 999_testshire, para 4.2)" \
         in report.to_text()
     data_json = json.loads(json.dumps(report.to_json_dict()))
     hit = next(r for r in data_json["results"] if r["outcome"] == "not met")

@@ -114,3 +114,67 @@ def test_a_met_row_resting_on_a_record_marked_uncertain_says_so(rows: list[Row])
 ])
 def test_an_age_is_said_exactly_in_years_and_months(then: str, day: str, said: str) -> None:
     assert age(dt.date.fromisoformat(then), dt.date.fromisoformat(day)) == said
+
+
+def _document_days() -> dict[str, dt.date]:
+    """Each source document's stem and the first day of its dcterms:date (data/sources)."""
+    from rdflib import Graph
+    from rdflib.namespace import DCTERMS
+
+    out: dict[str, dt.date] = {}
+    for f in sorted((paths.data_dir() / "sources").glob("*.ttl")):
+        g = Graph().parse(f)
+        for s, d in g.subject_objects(DCTERMS.date):
+            parts = [int(x) for x in str(d)[:10].split("-")] + [1, 1]
+            out[str(s).rsplit("/", 1)[-1]] = dt.date(parts[0], parts[1], parts[2])
+    return out
+
+
+def _qualified_citations() -> dict[tuple[str, str], str]:
+    """(record, document stem) -> the paragraphs the record's qualified citations tie to
+    that document, as a finding prints them (sorted, '; '-joined)."""
+    from rdflib import Graph
+    from rdflib.namespace import PROV
+
+    from dutygraph.namespaces import DG
+
+    g = Graph()
+    for f in sorted((paths.data_dir() / "local").glob("*/*.ttl")):
+        g.parse(f)
+    locs: dict[tuple[str, str], set[str]] = {}
+    for record, c in g.subject_objects(PROV.qualifiedDerivation):
+        key = (str(record).replace("https://w3id.org/dutygraph/id/", ""),
+               str(g.value(c, PROV.entity)).rsplit("/", 1)[-1])
+        locs.setdefault(key, set()).update(str(x) for x in g.objects(c, DG.locator))
+    return {k: "; ".join(sorted(v)) for k, v in locs.items()}
+
+
+def test_no_row_cites_a_document_dated_after_its_audit_day(rows: list[Row]) -> None:
+    """Issue 18, records from the future: Bromley's partnership audited on 30 April 2019
+    once cited the 2023 governance page and the 2025 briefing beside the 2019 arrangements."""
+    days = _document_days()
+    late = [f"{r.as_of} {r.requirement} {r.about}: seed {stem} ({days[stem]})"
+            for r in rows for stem in days
+            if f"(seed {stem}," in r.locator and days[stem] > dt.date.fromisoformat(r.as_of)]
+    assert not late
+    assert any("(seed web-bscp-arrangements-2019," in r.locator and r.as_of == "2019-04-30"
+               for r in rows)  # the check met the rows it is about
+
+
+def test_each_cited_paragraph_is_printed_under_its_own_document(rows: list[Row]) -> None:
+    """A record described by several documents prints "DOCUMENT, PARA" per document, with
+    exactly the paragraphs its qualified citation ties to that document."""
+    cited = _qualified_citations()
+    assert cited
+    seen, wrong = 0, []
+    for r in rows:
+        for (record, stem), paras in cited.items():
+            head = f"{record} (seed {stem}, "
+            at = r.locator.find(head)
+            if at < 0:
+                continue
+            seen += 1
+            rest = r.locator[at + len(head):]
+            if not (rest == paras + ")" or rest.startswith(paras + "); ")):
+                wrong.append(f"{r.as_of} {r.requirement}: {head}{rest[:120]}")
+    assert seen and not wrong, wrong

@@ -134,7 +134,7 @@ def build_report(view: DataView, raw: Sequence[RawResult], shapes: ShapeSet, as_
                   for r in raw}
     grounds = [r.value if r.value is not None else r.focus
                for r in raw if outcome_of[r] == "not met"]
-    evidence = evidence_of(view, grounds)
+    evidence = evidence_of(view, grounds, as_of.day)
     all_nodes += grounds
     labels = labels_of(view, all_nodes)
     editions = editions_of(view, {p for ps in provisions_of.values() for p in ps})

@@ -314,13 +314,15 @@ def assess(view: DataView, findings: Sequence[Finding], shapes: Sequence[ShapeSp
 
 
 def met_witnesses(view: DataView, shapes: Sequence[ShapeSpec],
-                  cells: dict[tuple[str, str], Cell]) -> None:
-    """Give each met cell the evidence of the records that satisfied it (dg:witness)."""
+                  cells: dict[tuple[str, str], Cell], as_of: dt.date | None = None,
+                  sources: DataView | None = None) -> None:
+    """Give each met cell the evidence of the records that satisfied it (dg:witness), none
+    from a document dated after the audit day (evidence.evidence_of)."""
     met: dict[str, list[str]] = defaultdict(list)
     for (_a, shape), cell in cells.items():
         if cell.status == MET:
             met[shape] += cell.satisfied
-    found = witness_evidence(view, shapes, met)
+    found = witness_evidence(view, shapes, met, as_of, sources)
     for (_a, shape), cell in cells.items():
         if cell.status == MET:
             cell.evidence = [e for n in cell.satisfied for e in found.get((shape, n), [])]

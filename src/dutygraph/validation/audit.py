@@ -132,7 +132,7 @@ def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> A
     # The witnesses are read from the records the run could use on the day (records.py):
     # a met cell never cites a record from the future or a stale one.
     used, _left_out = without_future_records(view, as_of)
-    met_witnesses(used, active, cells)
+    met_witnesses(used, active, cells, as_of.day, view)
     provision_labels = labels_of(view, [p for s in active for p in s.provisions])
     return AuditMatrix(as_of=as_of.day, authorities=report.authorities, requirements=active,
                        cells=cells, provision_labels=provision_labels)

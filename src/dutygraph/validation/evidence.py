@@ -121,18 +121,62 @@ def editions_of(view: DataView, provisions: Iterable[object]) -> dict[str, str]:
     return in_force_guidance(view, provisions).labels
 
 
-def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidence]]:
-    """The document, paragraph and date of each node (one entry per document). A record that
-    rests only on a compliance claim is labelled so (CLAIM_NOTE), and one marked uncertain
-    (dg:verification dg:Uncertain) says so with its note (UNCERTAIN_NOTE)."""
-    values = _iris(nodes)
+def _first_day(node: Node | None) -> dt.date | None:
+    """A document's date as a day: an xsd:date as it is, a gYearMonth or gYear ("2015-04",
+    "2009") from its first day (a document dated only by its month or year may be of any day
+    in it, and is not taken as dated after an audit day inside that month or year)."""
+    day = _date(node)
+    if day is not None or not isinstance(node, Literal):
+        return day
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", str(node))
+    return dt.date(int(match[1]), int(match[2] or 1), 1) if match else None
+
+
+def document_dates(view: DataView, sources: Iterable[object]) -> dict[str, dt.date]:
+    """Each source document's date (dcterms:date). An authority's view holds only its own
+    graph and the framework, so the whole store (the union of its graphs, where the source
+    graphs are) is asked; a copy without them gives nothing and the citations' own dg:asAt
+    is used instead (evidence_of)."""
+    values = _iris(sources)
     if not values:
         return {}
-    rows = view.select(internal_text("record-evidence", {"n": values}))
-    parts: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
+    whole = DataView(view.store)  # the union of every graph in the store
+    out: dict[str, dt.date] = {}
+    for r in whole.select(internal_text("document-dates", {"src": values})):
+        day = _first_day(r.get("d"))
+        if day is not None:
+            src = str(r["src"])
+            out[src] = min(day, out.get(src, day))
+    return out
+
+
+@dataclass
+class _Cited:
+    """What one record says of one document: the paragraphs, and the dates it gives."""
+
+    locs: set[str]
+    ats: set[str]
+
+
+def _citations(view: DataView, values: list[URIRef]
+               ) -> tuple[dict[str, dict[str, _Cited]], set[str], dict[str, set[str]]]:
+    """Record -> document -> its paragraphs and dates; the records resting on a claim; the
+    uncertain records' notes. A qualified citation (prov:qualifiedDerivation: document,
+    locator and date tied together) is taken as it is; the record's plain
+    prov:wasDerivedFrom / dg:locator / dg:asAt give the rest: documents no qualified
+    citation names, with the paragraphs and dates no qualified citation claims (a record of
+    one document has them all)."""
+    qualified: dict[str, dict[str, _Cited]] = defaultdict(dict)
+    for r in view.select(internal_text("record-citations", {"n": values})):
+        cited = qualified[str(r["n"])].setdefault(str(r["src"]), _Cited(set(), set()))
+        if "loc" in r:
+            cited.locs.add(str(r["loc"]))
+        if "at" in r:
+            cited.ats.add(str(r["at"]))
+    plain: dict[str, dict[str, _Cited]] = defaultdict(dict)
     on_claim: set[str] = set()
     doubts: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
+    for r in view.select(internal_text("record-evidence", {"n": values})):
         node = str(r["n"])
         if "claim" in r:
             on_claim.add(node)
@@ -140,22 +184,71 @@ def evidence_of(view: DataView, nodes: Iterable[Node]) -> dict[str, list[Evidenc
             doubts[node].add(str(r["doubt"]))
         if "src" not in r and "loc" not in r and "at" not in r:
             continue
-        src = str(r.get("src", ""))
-        locs, ats = parts[node].setdefault(src, (set(), set()))
+        cited = plain[node].setdefault(str(r.get("src", "")), _Cited(set(), set()))
         if "loc" in r:
-            locs.add(str(r["loc"]))
+            cited.locs.add(str(r["loc"]))
         if "at" in r:
-            ats.add(str(r["at"]))
+            cited.ats.add(str(r["at"]))
+    out: dict[str, dict[str, _Cited]] = {}
+    for node in set(plain) | set(qualified):
+        mine = dict(qualified.get(node, {}))
+        claimed_locs = {x for c in mine.values() for x in c.locs}
+        claimed_ats = {x for c in mine.values() for x in c.ats}
+        for src, c in plain.get(node, {}).items():
+            if src in mine or (not src and mine):
+                continue
+            mine[src] = _Cited(c.locs - claimed_locs, c.ats - claimed_ats)
+        out[node] = mine
+    return out, on_claim, dict(doubts)
+
+
+def _dated_after(src: str, cited: _Cited, dates: dict[str, dt.date], day: dt.date) -> bool:
+    """Whether the document is dated after the audit day: by the sources graph's date, else
+    by the date the citation gives (every one of them after the day)."""
+    if src in dates:
+        return dates[src] > day
+    ats = [d for d in (_iso(a) for a in cited.ats) if d is not None]
+    return bool(ats) and all(d > day for d in ats)
+
+
+def _iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def evidence_of(view: DataView, nodes: Iterable[Node], as_of: dt.date | None = None,
+                sources: DataView | None = None) -> dict[str, list[Evidence]]:
+    """The document, paragraph and date of each node (one entry per document, each with its
+    own paragraphs). Given the audit day, documents dated after it are left out: a finding
+    never cites a document that did not exist on its day (a record kept whole because one
+    of its documents predates the day still cites only that one). A record that rests only
+    on a compliance claim is labelled so (CLAIM_NOTE), and one marked uncertain
+    (dg:verification dg:Uncertain) says so with its note (UNCERTAIN_NOTE). The documents'
+    dates are read from `sources`' store (default: the view's), which holds the source graphs
+    where a records-filtered copy does not."""
+    values = _iris(nodes)
+    if not values:
+        return {}
+    parts, on_claim, doubts = _citations(view, values)
+    dates = (document_dates(sources or view, {s for by in parts.values() for s in by if s})
+             if as_of is not None else {})
     out: dict[str, list[Evidence]] = {}
     for node, by_source in parts.items():
+        if as_of is not None:
+            by_source = {src: c for src, c in by_source.items()
+                         if not _dated_after(src, c, dates, as_of)}
+        if not by_source:
+            continue
         label = f"{node} ({CLAIM_NOTE})" if node in on_claim else node
         if node in doubts:
             label += f" ({UNCERTAIN_NOTE}: {' '.join(sorted(doubts[node]))})"
         out[node] = [Evidence(node=node, label=label, source=src,
                               source_label=("seed " + src[len(_SOURCE_PREFIX):]
                                             if src.startswith(_SOURCE_PREFIX) else src),
-                              locator="; ".join(sorted(locs)), as_at=", ".join(sorted(ats)))
-                     for src, (locs, ats) in sorted(by_source.items())]
+                              locator="; ".join(sorted(c.locs)), as_at=", ".join(sorted(c.ats)))
+                     for src, c in sorted(by_source.items())]
     return out
 
 
@@ -232,19 +325,22 @@ def witnesses(view: DataView, spec: ShapeSpec, nodes: Iterable[object]) -> dict[
     return dict(found)
 
 
-def witness_evidence(view: DataView, shapes: Iterable[ShapeSpec],
-                     met: dict[str, list[str]]) -> dict[tuple[str, str], list[Evidence]]:
+def witness_evidence(view: DataView, shapes: Iterable[ShapeSpec], met: dict[str, list[str]],
+                     as_of: dt.date | None = None, sources: DataView | None = None
+                     ) -> dict[tuple[str, str], list[Evidence]]:
     """For met requirements, the records that show them met: each shape's dg:witness query
     run for the focus nodes it was found satisfied for (shape IRI -> focus IRIs), giving
     (shape, focus) -> the witnesses' documents and paragraphs. Shapes without a witness
-    query give nothing (the met cell then names only the record it applied to)."""
+    query give nothing (the met cell then names only the record it applied to). Given the
+    audit day, no document dated after it is cited (evidence_of)."""
     out: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for spec in shapes:
         nodes = met.get(str(spec.iri))
         if not nodes:
             continue
         found = witnesses(view, spec, nodes)
-        records = evidence_of(view, [URIRef(w) for ws in found.values() for w in ws])
+        records = evidence_of(view, [URIRef(w) for ws in found.values() for w in ws], as_of,
+                              sources)
         for focus, ws in found.items():
             for w in sorted(ws):
                 out[(str(spec.iri), focus)] += records.get(w, [])

@@ -65,7 +65,9 @@ class Evidence:
                         self.as_at)
 
     def line(self) -> str:
-        where = "; ".join(x for x in (self.source_label or self.source, self.locator) if x)
+        """The record with its document and that document's paragraphs ("DOCUMENT, PARA"):
+        one line per document, so a paragraph is never shown under another document."""
+        where = ", ".join(x for x in (self.source_label or self.source, self.locator) if x)
         label = self.label.replace("https://w3id.org/dutygraph/id/", "")
         return f"{label} ({where or 'no source recorded'})"
 

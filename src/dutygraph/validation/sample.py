@@ -161,9 +161,10 @@ def _rows_for(store: Store, authority: URIRef, as_of: AsOf) -> list[Row]:
     specs = {str(s.iri): s for s in _shapes()}
     out: list[Row] = []
     met_nodes = [n for c in report.cells.values() if c.status == MET for n in c.satisfied]
-    met_evidence = evidence_of(used, [URIRef(n) for n in met_nodes])
+    met_evidence = evidence_of(used, [URIRef(n) for n in met_nodes], as_of.day, view)
     witnessed = witness_evidence(used, list(specs.values()), {
-        shape: c.satisfied for (_a, shape), c in report.cells.items() if c.status == MET})
+        shape: c.satisfied for (_a, shape), c in report.cells.items() if c.status == MET},
+        as_of.day, view)
     all_provisions = {p for s in specs.values() for p in s.provisions}
     labels = labels_of(used, [URIRef(n) for n in met_nodes] + list(all_provisions))
     guidance = in_force_guidance(used, all_provisions)
