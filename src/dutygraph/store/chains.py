@@ -19,9 +19,11 @@ question's FROM clauses (queries/scope.py) name it beside the council's graph, a
 embedded store's in-memory copy of those graphs (hot.py) stays small.
 
 The definition is the recursive form, kept in queries/chains/ (who-is-accountable.rq,
-reporting-lines.rq); the hop they repeat, without the day, is split there in three queries this
-module runs (chain-hops-own.rq, chain-hops-mapped.rq, chain-hops-national.rq), each starting
-from what binds it so that a hop costs one council's data, not every council's.
+reporting-lines.rq); the hop they repeat, without the day, is split there in three queries
+(chain-hops-own.rq, chain-hops-mapped.rq, chain-hops-national.rq) and the roots in two
+(chain-roots.rq, chain-national-roots.rq), which this module answers pattern for pattern by
+dictionary joins over one scan of the eleven predicates they read (_Index): run as SPARQL on
+the store being built they cost 3-4 times the load itself (issue 21's build target).
 tests/stores/test_chains*.py compare the lookups with the recursive answers row for row on
 every store kind.
 
@@ -45,7 +47,6 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .. import paths
 from ..namespaces import BASE, authority_graph, authority_slug
 from ..terms import to_oxigraph
 from .base import GRAPH_PREFIX
@@ -196,60 +197,167 @@ Node = ox.NamedNode | ox.BlankNode
 HopKey = tuple[Node, ox.NamedNode, Node]  # (link, relation, next)
 
 
-def _query_text(name: str, marker: str = "", block: str = "") -> str:
-    """A query of queries/chains/, with a VALUES block of terms in place of its marker line
-    (written here, not by the guard's binder: a frontier can be thousands of rows, and the
-    terms are IRIs the store itself holds)."""
-    text = (paths.queries_dir() / "chains" / f"{name}.rq").read_text(encoding="utf-8")
-    return text.replace(marker, block) if marker else text
-
-
-def _iri(term: object) -> str:
-    assert isinstance(term, ox.NamedNode)
-    return f"<{term.value}>"
-
-
-def _select(store: ox.Store, text: str) -> Iterator[ox.QuerySolution]:
-    yield from store.query(text, use_default_graph_as_union=True)  # type: ignore[misc]
-
-
 Pair = tuple[str | None, Node]  # (authority IRI or None for the national chains, node)
 
 
-def _query_hops(store: ox.Store, pairs: Sequence[Pair]
-                ) -> dict[Pair, dict[HopKey, list[Interval]]]:
-    """The hops from each (authority, node): the authority's own links and the national links
-    mapped onto its posts and bodies, or (authority None) the national links between kinds."""
-    found: dict[Pair, dict[HopKey, list[Interval]]] = defaultdict(lambda: defaultdict(list))
-    local = [p for p in pairs if p[0] is not None]
-    national = [p for p in pairs if p[0] is None]
-    runs = [(name, local) for name in HOPS_LOCAL] + [(HOPS_NATIONAL, national)]
-    for name, batch in runs:
-        if not batch:
-            continue
-        rows = " ".join(f"({'UNDEF' if a is None else f'<{a}>'} {_iri(c)})" for a, c in batch)
-        text = _query_text(name, "#FRONTIER", f"VALUES (?authority ?c) {{ {rows} }}")
-        for row in _select(store, text):
-            authority = row["authority"]
-            owner = authority.value if isinstance(authority, ox.NamedNode) else None
-            key = (row["L"], row["r"], row["next"])
-            found[(owner, row["c"])][key].append(
-                _hop_interval([row["f"], row["bf"]], [row["t"], row["bt"]]))
-    return found
+# --- the hops, joined in Python ------------------------------------------------------------
+#
+# The three hop queries and the two root queries of queries/chains/ (chain-hops-own,
+# chain-hops-mapped, chain-hops-national, chain-roots, chain-national-roots) answered by one
+# pass over the store's quads of the eleven predicates they read, indexed in dictionaries,
+# and joined here pattern for pattern. Why: SPARQL's optimiser joined a frontier of thousands
+# of VALUES rows against the whole store (3.8 s for the roots alone at 153 councils on disk);
+# a dictionary lookup per pattern makes each hop cost its own council's few nodes, and the
+# whole derivation one scan of those predicates. The queries stay the statement of what a hop
+# is (and tests/stores/test_chains*.py hold the stored chains to the recursive definition).
+
+_ORG = "http://www.w3.org/ns/org#"
+_ELI = "http://data.europa.eu/eli/ontology#"
+_READ = {
+    "subject": _dg("subject"), "authority": _dg("authority"), "relation": _dg("relation"),
+    "object": _dg("object"), "validFrom": _dg("validFrom"), "validThrough": _dg("validThrough"),
+    "basis": _dg("basis"), "role": ox.NamedNode(_ORG + "role"), "type": _RDF_TYPE,
+    "inForce": ox.NamedNode(_ELI + "first_date_entry_in_force"),
+    "noLonger": ox.NamedNode(_ELI + "date_no_longer_in_force"),
+}
+_MEMBERSHIP = ox.NamedNode(_ORG + "Membership")
+_RELATION_KIND = _dg("AccountabilityRelation")
+_LOCAL_AUTHORITY = _dg("LocalAuthority")
+Term = Any
+Multi = dict[Term, set[Term]]
 
 
-def _roots(store: ox.Store, authorities: Sequence[str], national: bool) -> list[Pair]:
-    """Where chains start: the councils' posts and bodies (chain-roots.rq) and, for the
-    national chains, the kinds national links start from (chain-national-roots.rq)."""
-    pairs: list[Pair] = []
-    for start in range(0, len(authorities), 500):
-        block = " ".join(f"<{a}>" for a in authorities[start:start + 500])
-        text = _query_text("chain-roots", "#AUTHORITIES", f"VALUES ?authority {{ {block} }}")
-        pairs += [(row["authority"].value, row["c"]) for row in _select(store, text)
-                  if isinstance(row["c"], ox.NamedNode)]
-    if national:
-        pairs += [(None, row["c"]) for row in _select(store, _query_text("chain-national-roots"))]
-    return sorted(set(pairs), key=lambda p: (str(p[0]), str(p[1])))
+class _Index:
+    """The store's union of graphs (what use_default_graph_as_union reads), for the
+    predicates the chains read: subject -> objects per predicate, and the inverses the joins
+    start from."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.out: dict[str, Multi] = {}
+        for key, predicate in _READ.items():
+            table: Multi = defaultdict(set)
+            for quad in store.quads_for_pattern(None, predicate, None, None):
+                table[quad.subject].add(quad.object)
+            self.out[key] = table
+        self.by_subject: Multi = defaultdict(set)  # node -> links whose dg:subject it is
+        for link, subjects in self.out["subject"].items():
+            for s in subjects:
+                self.by_subject[s].add(link)
+        self.by_authority: Multi = defaultdict(set)  # authority -> nodes with it as dg:authority
+        for node, owners in self.out["authority"].items():
+            for a in owners:
+                self.by_authority[a].add(node)
+        types = self.out["type"]
+        self.members = {n for n, ks in types.items() if _MEMBERSHIP in ks}
+        self.relations = {r for r, ks in types.items() if _RELATION_KIND in ks}
+        self.authorities = sorted(n.value for n, ks in types.items()
+                                  if _LOCAL_AUTHORITY in ks and isinstance(n, ox.NamedNode))
+        self._kinds_of: dict[Term, dict[Term, list[Term]]] = {}
+        self._dates: dict[Term, list[Interval]] = {}
+
+    def get(self, key: str, node: Term) -> set[Term]:
+        return self.out[key].get(node, set())
+
+    def kinds(self, node: Term) -> set[Term]:
+        """org:role|rdf:type."""
+        return self.get("role", node) | self.get("type", node)
+
+    def national(self, link: Term) -> bool:
+        """FILTER NOT EXISTS { ?L dg:authority ?any }."""
+        return link not in self.out["authority"]
+
+    def dates(self, link: Term) -> list[Interval]:
+        """The OPTIONALs ?f ?t and dg:basis ?b (?bf ?bt) of a hop query: one interval per
+        solution."""
+        known = self._dates.get(link)
+        if known is not None:
+            return known
+        lows = list(self.get("validFrom", link)) or [None]
+        highs = list(self.get("validThrough", link)) or [None]
+        bases: list[tuple[Term, Term]] = []
+        for b in self.get("basis", link):
+            b_lows = list(self.get("inForce", b) | self.get("validFrom", b)) or [None]
+            b_highs = list(self.get("noLonger", b) | self.get("validThrough", b)) or [None]
+            bases += [(bf, bt) for bf in b_lows for bt in b_highs]
+        bases = bases or [(None, None)]
+        known = [_hop_interval([f, bf], [t, bt])
+                 for f in lows for t in highs for bf, bt in bases]
+        self._dates[link] = known
+        return known
+
+    def _relations(self, link: Term) -> list[tuple[Term, Term]]:
+        """?L dg:relation ?r ; dg:object ?next . ?r a dg:AccountabilityRelation."""
+        return [(r, o) for r in self.get("relation", link) if r in self.relations
+                for o in self.get("object", link)]
+
+    def of_kind(self, authority: Term) -> dict[Term, list[Term]]:
+        """The authority's nodes by kind: ?next dg:authority? ?authority . ?next
+        org:role|rdf:type ?o, with COALESCE(?nextAuth, ?next) = ?authority and no
+        membership."""
+        known = self._kinds_of.get(authority)
+        if known is not None:
+            return known
+        nodes = set(self.by_authority.get(authority, set()))
+        if authority not in self.out["authority"]:
+            nodes.add(authority)
+        table: dict[Term, list[Term]] = defaultdict(list)
+        for node in nodes:
+            if node in self.members:
+                continue
+            for kind in self.kinds(node):
+                table[kind].append(node)
+        self._kinds_of[authority] = table
+        return table
+
+    def hops(self, owner: str | None, c: Term) -> dict[HopKey, list[Interval]]:
+        """chain-hops-own and chain-hops-mapped for a council's node, chain-hops-national
+        for a kind (owner None)."""
+        found: dict[HopKey, list[Interval]] = defaultdict(list)
+        if not isinstance(c, ox.NamedNode):
+            return found  # (as before: a blank node was never asked)
+        links = self.by_subject.get(c, set())
+        if owner is None:
+            for link in links:
+                if not self.national(link):
+                    continue
+                for r, nxt in self._relations(link):
+                    if nxt not in self.members and nxt != c:
+                        found[(link, r, nxt)] += self.dates(link)
+            return found
+        authority = ox.NamedNode(owner)
+        for link in links:
+            if authority not in self.get("authority", link):
+                continue
+            for r, nxt in self._relations(link):
+                if nxt not in self.members and nxt != c:
+                    found[(link, r, nxt)] += self.dates(link)
+        mine = self.of_kind(authority)
+        for k in self.kinds(c):
+            if k == c:
+                continue
+            for link in self.by_subject.get(k, set()):
+                if not self.national(link):
+                    continue
+                for r, o in self._relations(link):
+                    for nxt in mine.get(o, ()):
+                        if nxt != c and nxt != o:
+                            found[(link, r, nxt)] += self.dates(link)
+        return found
+
+    def roots(self, authorities: Sequence[str], national: bool) -> list[Pair]:
+        """chain-roots (and chain-national-roots)."""
+        pairs: set[Pair] = set()
+        for a in authorities:
+            authority = ox.NamedNode(a)
+            for c in {authority} | self.by_authority.get(authority, set()):
+                if c in self.members or not isinstance(c, ox.NamedNode):
+                    continue
+                if c in self.by_subject or any(k in self.by_subject for k in self.kinds(c)):
+                    pairs.add((a, c))
+        if national:
+            pairs |= {(None, c) for c, links in self.by_subject.items()
+                      if isinstance(c, ox.NamedNode) and any(map(self.national, links))}
+        return sorted(pairs, key=lambda p: (str(p[0]), str(p[1])))
 
 
 Step = tuple[str | None, Node, int, Node, Node, ox.NamedNode, Node]  # owner root depth L from r to
@@ -259,26 +367,24 @@ def compute_steps(store: ox.Store, authorities: Sequence[str], national: bool
                   ) -> dict[Step, list[Interval]]:
     """Every step of every chain of the councils named (and, with national, of the chains
     between kinds), with the intervals on which the chain up to it holds."""
+    return _steps(_Index(store), authorities, national)
+
+
+def _steps(index: _Index, authorities: Sequence[str], national: bool
+           ) -> dict[Step, list[Interval]]:
     edges: dict[Pair, dict[HopKey, list[Interval]]] = {}
     # A chain so far: (owner, root, nodes visited, intervals on which it holds).
     Chain = tuple[str | None, Node, tuple[Node, ...], list[Interval]]
     chains: list[Chain] = [(owner, c, (c,), [(None, None)])
-                           for owner, c in _roots(store, authorities, national)]
+                           for owner, c in index.roots(authorities, national)]
     steps: dict[Step, list[Interval]] = defaultdict(list)
     for depth in range(1, MAX_DEPTH + 1):
-        missing = {(owner, nodes[-1]) for owner, _, nodes, _ in chains} - set(edges)
-        for pair in [p for p in missing if not isinstance(p[1], ox.NamedNode)]:
-            edges[pair] = {}  # (a blank node cannot be named in VALUES)
-            missing.discard(pair)
-        asked = sorted(missing, key=lambda p: (str(p[0]), str(p[1])))
-        for start in range(0, len(asked), 500):
-            batch = asked[start:start + 500]
-            got = _query_hops(store, batch)
-            for pair in batch:
-                edges[pair] = got.get(pair, {})
         longer: list[Chain] = []
         for owner, root, nodes, held in chains:
-            for (link, relation, nxt), hop in edges.get((owner, nodes[-1]), {}).items():
+            pair = (owner, nodes[-1])
+            if pair not in edges:
+                edges[pair] = index.hops(owner, nodes[-1])
+            for (link, relation, nxt), hop in edges[pair].items():
                 if nxt in nodes:
                     continue
                 now = _prune(_intersect(a, b) for a in held for b in _prune(hop))
@@ -328,20 +434,16 @@ def _provenance(graph: ox.NamedNode, sources: Iterable[str], when: str) -> list[
     return quads
 
 
-def _local_authorities(store: ox.Store) -> list[str]:
-    return sorted(row["authority"].value
-                  for row in _select(store, _query_text("chain-authorities")))
-
-
 def chain_quads(store: ox.Store, plan: Plan) -> list[ox.Quad]:
     """The quads of the chain graphs the plan recomputes, read from the store's union (which
     must already hold what the write puts in place of the old)."""
-    present = set(_local_authorities(store))
+    index = _Index(store)
+    present = set(index.authorities)
     if plan.everything:
         authorities = sorted(present)
     else:
         authorities = sorted(a for a in plan.authorities if a in present)
-    steps = compute_steps(store, authorities, national=plan.everything)
+    steps = _steps(index, authorities, national=plan.everything)
     names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     shared = sorted(g for g in names if not is_chain_graph(g) and authority_slug(g) is None)
     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
