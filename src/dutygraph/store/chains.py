@@ -37,6 +37,7 @@ comparison would fail), though it still counts when no day is asked.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -214,9 +215,9 @@ Pair = tuple[str | None, Node]  # (authority IRI or None for the national chains
 _ORG = "http://www.w3.org/ns/org#"
 _ELI = "http://data.europa.eu/eli/ontology#"
 _READ = {
-    "subject": _dg("subject"), "authority": _dg("authority"), "relation": _dg("relation"),
+    "subject": _dg("subject"), "relation": _dg("relation"),
     "object": _dg("object"), "validFrom": _dg("validFrom"), "validThrough": _dg("validThrough"),
-    "basis": _dg("basis"), "role": ox.NamedNode(_ORG + "role"), "type": _RDF_TYPE,
+    "basis": _dg("basis"), "role": ox.NamedNode(_ORG + "role"),
     "inForce": ox.NamedNode(_ELI + "first_date_entry_in_force"),
     "noLonger": ox.NamedNode(_ELI + "date_no_longer_in_force"),
 }
@@ -243,15 +244,37 @@ class _Index:
         for link, subjects in self.out["subject"].items():
             for s in subjects:
                 self.by_subject[s].add(link)
+        # rdf:type only of the kinds a join can use (a link's subject or object): a store's
+        # every type is the largest table of all, and the rest are never looked at.
+        relevant = set(self.by_subject)
+        for objects in self.out["object"].values():
+            relevant |= objects
+        types: Multi = defaultdict(set)
+        for kind in relevant:
+            for quad in store.quads_for_pattern(None, _RDF_TYPE, kind, None):
+                types[quad.subject].add(kind)
+        self.out["type"] = types
+
+        def typed(kind: ox.NamedNode) -> set[Term]:
+            return {q.subject for q in store.quads_for_pattern(None, _RDF_TYPE, kind, None)}
+
+        self.members = typed(_MEMBERSHIP)
+        self.relations = typed(_RELATION_KIND)
+        self.authorities = sorted(n.value for n in typed(_LOCAL_AUTHORITY)
+                                  if isinstance(n, ox.NamedNode))
+        # dg:authority only of what a join can reach: a link, an authority, a node that is a
+        # link's subject or has a kind a link names (records and documents carry it too).
+        roles = self.out["role"]
+        reach = set(self.by_subject) | set(types) | set(self.out["subject"])
+        reach |= {n for n, ks in roles.items() if ks & relevant}
+        reach |= {ox.NamedNode(a) for a in self.authorities}
+        owners: Multi = defaultdict(set)
         self.by_authority: Multi = defaultdict(set)  # authority -> nodes with it as dg:authority
-        for node, owners in self.out["authority"].items():
-            for a in owners:
-                self.by_authority[a].add(node)
-        types = self.out["type"]
-        self.members = {n for n, ks in types.items() if _MEMBERSHIP in ks}
-        self.relations = {r for r, ks in types.items() if _RELATION_KIND in ks}
-        self.authorities = sorted(n.value for n, ks in types.items()
-                                  if _LOCAL_AUTHORITY in ks and isinstance(n, ox.NamedNode))
+        for node in reach:
+            for quad in store.quads_for_pattern(node, _dg("authority"), None, None):
+                owners[node].add(quad.object)
+                self.by_authority[quad.object].add(node)
+        self.out["authority"] = owners
         self._kinds_of: dict[Term, dict[Term, list[Term]]] = {}
         self._dates: dict[Term, list[Interval]] = {}
 
@@ -259,7 +282,7 @@ class _Index:
         return self.out[key].get(node, set())
 
     def kinds(self, node: Term) -> set[Term]:
-        """org:role|rdf:type."""
+        """org:role|rdf:type (the types a link names)."""
         return self.get("role", node) | self.get("type", node)
 
     def national(self, link: Term) -> bool:
@@ -394,6 +417,7 @@ def _steps(index: _Index, authorities: Sequence[str], national: bool
     return {k: _prune(v) for k, v in steps.items()}
 
 
+@functools.lru_cache(maxsize=4096)
 def _date_literal(day: dt.date) -> ox.Literal:
     return ox.Literal(day.isoformat(), datatype=_XSD_DATE)
 
@@ -501,4 +525,5 @@ def refresh(store: ox.Store, names: Iterable[URIRef] | None, existing: Iterable[
     plan = plan_for(None if names is None else list(names))
     dropped = plan.dropped(existing)
     quads = chain_quads(store, plan)
-    return dropped | {URIRef(q.graph_name.value) for q in quads}, quads  # type: ignore[union-attr]
+    graphs = {q.graph_name for q in quads if q.predicate == _RDF_TYPE and q.subject == q.graph_name}
+    return dropped | {URIRef(g.value) for g in graphs}, quads  # type: ignore[union-attr]
