@@ -42,6 +42,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,6 +227,7 @@ _RELATION_KIND = _dg("AccountabilityRelation")
 _LOCAL_AUTHORITY = _dg("LocalAuthority")
 Term = Any
 Multi = dict[Term, set[Term]]
+_NONE: frozenset[Term] = frozenset()
 
 
 class _Index:
@@ -278,10 +280,10 @@ class _Index:
         self._kinds_of: dict[Term, dict[Term, list[Term]]] = {}
         self._dates: dict[Term, list[Interval]] = {}
 
-    def get(self, key: str, node: Term) -> set[Term]:
-        return self.out[key].get(node, set())
+    def get(self, key: str, node: Term) -> AbstractSet[Term]:
+        return self.out[key].get(node, _NONE)
 
-    def kinds(self, node: Term) -> set[Term]:
+    def kinds(self, node: Term) -> AbstractSet[Term]:
         """org:role|rdf:type (the types a link names)."""
         return self.get("role", node) | self.get("type", node)
 
