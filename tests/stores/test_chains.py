@@ -21,7 +21,7 @@ from dutygraph.namespaces import authority_graph, authority_slug
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.store.chains import NATIONAL, chain_graph, is_chain_graph
 
-from .chains_support import bearers, cases, rows, same_answer, texts
+from .chains_support import bearers, cases, lookup_text, recursive_rows, rows, same_answer, texts
 from .conftest import SERVER_MARKS, remote_store
 
 DAYS: list[str | None] = [None, "2008-04-01", "2012-01-01", "2013-05-07", "2015-04-01",
@@ -65,9 +65,8 @@ def _differences(store: Store, reference: Store, questions: list[tuple[str, dict
                  ) -> list[str]:
     wrong = []
     for name, params in questions:
-        lookup, _ = texts(store, name, params)
-        _, recursive = texts(reference, name, params)
-        got, want = rows(store, lookup), rows(reference, recursive)
+        lookup = lookup_text(store, name, params)
+        got, want = rows(store, lookup), recursive_rows(reference, name, params)
         if not same_answer(got, want, lookup):
             wrong.append(f"{name} {params}: {len(got)} rows looked up, {len(want)} recursive")
     return wrong
