@@ -25,7 +25,7 @@ from dataclasses import astuple, dataclass, replace
 from rdflib import URIRef
 
 from ..queries.internal import internal_text
-from ..store import EmbeddedStore, Store
+from ..store import Store, repository_store
 from .api import labels_of, run_view, source_dates
 from .assessment import STALE_NOTE, contrary_only
 from .dataset import DataView, view_of_store
@@ -298,14 +298,6 @@ def parse_markdown(text: str) -> list[Row]:
                        outcome=c[5], force=c[6], provisions=c[7],
                        edition="" if c[8] == "—" else c[8], locator=c[9], why=c[10]))
     return out
-
-
-def repository_store() -> EmbeddedStore:
-    from ..datasets import load_graphs, repository_files
-
-    store = EmbeddedStore(None)
-    store.replace_graphs(load_graphs(repository_files()), drop_others=True)
-    return store
 
 
 def sample_markdown(n: int, seed: int, store: Store | None = None) -> str:
