@@ -130,6 +130,12 @@ CASES = {
         f"larger than {MAX_BYTES} bytes"),
     "a predicate that is a URN with a digit": Case(
         "CONSTRUCT { <urn:s> <urn:1> 'x' } WHERE {}", {"rdfxml": 406, "*": 200}, "RDF/XML"),
+    "a datatype IRI holding an ampersand": Case(
+        "CONSTRUCT { <urn:s> <urn:p/A> ?v } WHERE { BIND(STRDT('', <urn:&>) AS ?v) }",
+        {"rdfxml": 406, "*": 200}, "well-formed"),
+    "a datatype IRI holding ampersands and a semicolon": Case(
+        "CONSTRUCT { <urn:s> <urn:p/A> ?v } WHERE { BIND(STRDT('x', <urn:a&b;c&>) AS ?v) }",
+        {"rdfxml": 406, "*": 200}, "well-formed"),
     "a predicate that ends in a hash": Case(
         "CONSTRUCT { <urn:s> <http://example.org/a#> 'x' } WHERE {}",
         {"rdfxml": 406, "*": 200}, "RDF/XML"),

@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -225,6 +226,15 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
                 f"this answer cannot be written as RDF/XML (it holds the character "
                 f"U+{ord(bad.group()):04X}, which XML 1.0 cannot carry); ask for Turtle, "
                 "N-Triples or JSON-LD", parameter="Accept")
+        try:
+            # rdflib's writer does not escape every IRI it puts in an attribute (a datatype
+            # `urn:&`): what it wrote is read back by a real XML parser before it is sent.
+            ElementTree.fromstring(text.encode("utf-8"))
+        except ElementTree.ParseError as exc:
+            raise NotAcceptable(
+                f"this answer cannot be written as RDF/XML (the writer's text is not "
+                f"well-formed XML: {exc}); ask for Turtle, N-Triples or JSON-LD",
+                parameter="Accept") from exc
     return _utf8(text)
 
 
