@@ -41,7 +41,7 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -518,6 +518,25 @@ def graphs_to_read(names: Iterable[URIRef] | None, existing: Iterable[str]) -> l
     if plan_for(names).everything:
         return kept
     return [g for g in kept if authority_slug(g) is None]
+
+
+def add_chains(staging: ox.Store, names: Iterable[URIRef] | None, existing: Iterable[str],
+               kept_graph: Callable[[str], Iterable[tuple[Any, Any, Any]]]) -> set[URIRef] | None:
+    """For the kinds that compute the chains apart from their data (memory, remote): the
+    chain quads of the data as it will be, added to `staging` (the new graphs), read from it
+    and the kept graphs it needs (`kept_graph` gives one graph's triples); returns the graphs
+    the write replaces, chain graphs included (None: all)."""
+    existing = list(existing)
+    reading = staging
+    kept = graphs_to_read(names, existing)
+    if kept:
+        reading = ox.Store()
+        reading.bulk_extend(staging)
+        for name in kept:
+            reading.bulk_extend(as_quads(kept_graph(name), name))
+    chain_names, chain_quads = refresh(reading, names, existing)
+    staging.bulk_extend(chain_quads)
+    return None if names is None else set(names) | chain_names
 
 
 def refresh(store: ox.Store, names: Iterable[URIRef] | None, existing: Iterable[str]

@@ -26,7 +26,7 @@ from ..sparql.guard import algebra_of
 from ..terms import to_rdflib
 from .base import QuadSource, SelectResult, Store, WriteResult, affected_graphs
 from .canonical import canonical_term
-from .chains import as_quads, graphs_to_read, refresh, without_chains
+from .chains import add_chains, without_chains
 
 # rdflib would fetch a FROM graph it does not hold from the web; dutygraph never fetches.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -171,18 +171,8 @@ class MemoryStore(Store):
             old = self._dataset
             # The chains of the data as it will be, computed now (chains.py): from the new
             # graphs and the kept graphs they read, on an Oxigraph copy of both.
-            existing = [str(n) for n in self.graph_names()]
-            reading = staging
-            kept = graphs_to_read(names, existing)
-            if kept:
-                reading = ox.Store()
-                reading.bulk_extend(staging)
-                for name in kept:
-                    reading.bulk_extend(as_quads(old.graph(URIRef(name)), name))
-            chain_names, chain_quads = refresh(reading, names, existing)
-            staging.bulk_extend(chain_quads)
-            if names is not None:
-                names = set(names) | chain_names
+            names = add_chains(staging, names, [str(n) for n in self.graph_names()],
+                               lambda name: old.graph(URIRef(name)))
             fresh = Dataset(default_union=True)
             if names is not None:
                 for name in self.graph_names():

@@ -63,7 +63,7 @@ from .base import (
     affected_graphs,
 )
 from .canonical import canonical_literal, canonical_term
-from .chains import as_quads, graphs_to_read, refresh, without_chains
+from .chains import add_chains, without_chains
 
 log = logging.getLogger(__name__)
 
@@ -533,18 +533,8 @@ class RemoteStore(Store):
         # The chains of the data as it will be (chains.py) are computed here, from the new
         # graphs and the kept graphs they read (fetched from the server), and pushed with
         # them: the one MOVE request below swaps sources and chains in together.
-        existing = [str(g) for g in self._fresh_graph_names()]
-        calc = staging
-        kept = graphs_to_read(names, existing)
-        if kept:
-            calc = ox.Store()
-            calc.bulk_extend(staging)
-            for name in kept:
-                calc.bulk_extend(as_quads(self.export_graph(URIRef(name)), name))
-        chain_names, chain_quads = refresh(calc, names, existing)
-        staging.bulk_extend(chain_quads)
-        if names is not None:
-            names = set(names) | chain_names
+        names = add_chains(staging, names, [str(g) for g in self._fresh_graph_names()],
+                           lambda name: self.export_graph(URIRef(name)))
         new_graphs = sorted(str(g.value) for g in staging.named_graphs()
                             if isinstance(g, ox.NamedNode))
         token = f"{int(time.time())}-{secrets.token_hex(4)}"
