@@ -21,12 +21,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..ask import KINDS, Lexicon, Reading, load_lexicon, read
+from ..ask import KINDS, Lexicon, Reading, read
 from ..ask.answer import Plan, plan, reading_from_params, run
 from ..ask.dates import long_date
 from ..ask.kinds import MODALITIES, Kind
 from ..ask.kinds import kind as kind_named
 from ..ask.lexicon import Thing
+from ..ask.lexicon import kept as kept_lexicon
 from ..ask.proposals import COLUMN as PROPOSED
 from ..ask.read import Day
 from ..ask.succession import Successor, body_succession, kind_on, succession
@@ -40,11 +41,9 @@ MAX_QUESTION = 500
 
 
 def lexicon() -> Lexicon:
-    """The graph's vocabulary, kept with the store's answers (one query per store version)."""
-    store = get_store()
-    kept: Lexicon = store.remember(("dutygraph.ask.lexicon",), lambda: load_lexicon(store),
-                                   len)
-    return kept
+    """The graph's vocabulary, read once per store version (ask.lexicon.kept), whether or not
+    the request asks for a fresh answer."""
+    return kept_lexicon(get_store())
 
 
 def today() -> dt.date:
