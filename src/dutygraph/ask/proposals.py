@@ -1,15 +1,19 @@
 """Which links, reports or arrangements a document only proposes (dg:proposed true), read
-from the data with one page query per 200 IRIs (queries/pages/proposed.rq).
+from the data (queries/pages/proposed.rq) once per store version.
 
 Why from the data: a proposal told apart by the words of its label ("... (proposed)") was
 missed by any label worded otherwise and caught any label that merely mentioned a proposal;
 the record now says it, and every page, the authority graph and the answers' CSV and JSON
 read that one flag.
+
+Why every proposal at once, kept per store version (store.per_version): proposals are few
+(four records in Bromley's documents), and every answer asks about the IRIs of its rows;
+asking per answer cost a query and the binding of a VALUES block of its IRIs on each fresh
+answer (Cache-Control: no-cache), more than the answer's own query at 153 authorities.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
@@ -19,22 +23,23 @@ from rdflib.term import Node
 from ..queries import QueryResult
 from ..queries.internal import page_select
 from ..store import Store
+from ..store.per_version import PerVersion
 
-# Characters no IRI may contain: such a value is not looked up.
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-CHUNK = 200
 COLUMN = "proposed"
+
+
+def _read_all(store: Store) -> frozenset[str]:
+    rows = page_select(store, "proposed")  # ?x unbound: every IRI flagged as proposed
+    return frozenset(str(r["x"]) for r in rows if isinstance(r.get("x"), URIRef))
+
+
+_ALL: PerVersion[frozenset[str]] = PerVersion(_read_all)
 
 
 def proposed(store: Store, iris: Iterable[Node]) -> set[str]:
     """The IRIs among these that the data records as only proposed by their document."""
-    wanted = sorted({str(i) for i in iris
-                     if isinstance(i, URIRef) and not _BAD_IRI.search(str(i))})
-    found: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        rows = page_select(store, "proposed", x=[URIRef(i) for i in wanted[start:start + CHUNK]])
-        found.update(str(r["x"]) for r in rows if isinstance(r.get("x"), URIRef))
-    return found
+    every = _ALL(store)
+    return {str(i) for i in iris if isinstance(i, URIRef) and str(i) in every}
 
 
 def marked(store: Store, result: QueryResult) -> QueryResult:

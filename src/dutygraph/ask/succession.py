@@ -19,6 +19,7 @@ from rdflib import URIRef
 from ..queries.internal import page_select
 from ..store import Store
 from .dates import long_date
+from .kept import PerThing
 from .kinds import Kind
 from .kinds import kind as kind_named
 
@@ -79,9 +80,14 @@ def _day(value: object) -> dt.date | None:
 
 
 def succession(store: Store, old: str) -> Succession:
-    """The succession of one duty or function (queries/pages/ask-successors.rq). Where the
-    graph names specific successors (whose provision replaced the old provision: reg 6(1)(a)
-    -> s16M) they are kept, not the general one every LSCB duty has (s16E)."""
+    """The succession of one duty or function (queries/pages/ask-successors.rq), read once
+    per store version (ask.kept): every reading of a question about a Board asks it. Where
+    the graph names specific successors (whose provision replaced the old provision:
+    reg 6(1)(a) -> s16M) they are kept, not the general one every LSCB duty has (s16E)."""
+    return _SUCCESSIONS(store, old)
+
+
+def _read_succession(store: Store, old: str) -> Succession:
     rows = page_select(store, "ask-successors", old=URIRef(old)).rows
     last = next((d for r in rows if (d := _day(r.get("oldThrough"))) is not None), None)
     found: dict[str, tuple[Successor, bool]] = {}
@@ -106,6 +112,9 @@ def succession(store: Store, old: str) -> Succession:
     successors = specific or [s for s, _sure in found.values()]
     return Succession(last, sorted(successors, key=lambda s: s.provision),
                       sorted(graces.values(), key=lambda g: g.first))
+
+
+_SUCCESSIONS: PerThing[str, Succession] = PerThing(_read_succession)
 
 
 # The duty each kind's question rests on, when a later kind answers it after that duty was
@@ -150,7 +159,12 @@ class BodySuccession:
 
 def body_succession(store: Store, old: str) -> BodySuccession | None:
     """What replaced a kind of body or a role (queries/pages/ask-body-successors.rq), or None
-    while it exists: it bears some duty with no last day, or nothing replaced it."""
+    while it exists: it bears some duty with no last day, or nothing replaced it. Read once
+    per store version (ask.kept)."""
+    return _BODY_SUCCESSIONS(store, old)
+
+
+def _read_body_succession(store: Store, old: str) -> BodySuccession | None:
     rows = page_select(store, "ask-body-successors", old=URIRef(old)).rows
     successors: list[Successor] = []
     last: dt.date | None = None
@@ -166,3 +180,6 @@ def body_succession(store: Store, old: str) -> BodySuccession | None:
     if last is None or not successors:
         return None
     return BodySuccession(last, sorted(successors, key=lambda s: s.label))
+
+
+_BODY_SUCCESSIONS: PerThing[str, BodySuccession | None] = PerThing(_read_body_succession)

@@ -133,12 +133,13 @@ def answer(kind: str) -> Response | str:
     fmt = (request.args.get("format") or "html").lower()
     if fmt not in ("html", "csv", "json"):
         raise InputError(f"no format '{fmt}' (html, csv or json)", parameter="format")
-    result = run(get_store(), p)
     law = _law_of_the_day(reading, lex)
     if fmt == "csv":
-        table = result if law is None else _law_rows(law, run(get_store(), law.history_plan))
+        table = run(get_store(), p) if law is None else \
+            _law_rows(law, run(get_store(), law.history_plan))
         return _download(table.to_csv(), "text/csv", kind)
     if fmt == "json":
+        result = run(get_store(), p)
         data = _json(reading, p, result)
         if law is not None:
             history = run(get_store(), law.history_plan)
@@ -160,8 +161,9 @@ def answer(kind: str) -> Response | str:
         body = json.dumps(data, ensure_ascii=False, indent=2)
         return _download(body, "application/json", kind)
     permalink = _link(kind, reading.params())
-    if law is not None:
-        result = run(get_store(), law.history_plan)  # the old answer, on its last day
+    # About replaced law, the page shows the old answer on its last day in force (not the
+    # reading's own, which it would only throw away).
+    result = run(get_store(), p if law is None else law.history_plan)
     return render_template(
         "pages/ask_answer.html", reading=reading, plan=p, result=result, law=law,
         table=_table(result, p), permalink=permalink,

@@ -41,6 +41,8 @@ from ..queries import (
     get_query,
     run_query,
 )
+from ..store import Store
+from ..store.per_version import PerVersion
 from . import get_store, pagedata
 from .common import (
     RESULT_TOO_LARGE_STATUS,
@@ -87,17 +89,27 @@ def _layout() -> dict[str, Any]:
 FOOTER_SOURCES = 12
 
 
+_SOURCES = "dutygraph.pages.sources"  # the app's kept source documents (app.extensions)
+
+
+def _read_sources(store: Store) -> list[dict[str, str]]:
+    # pagedata.source_documents is looked up when called, so a test can count the reads.
+    return pagedata.source_documents(store)
+
+
 def _all_sources() -> list[dict[str, str]]:
-    """The source documents, kept per store version: with 1,530 authorities there are as
-    many documents, and labelling them re-binds 1,530 VALUES rows, which cost seconds on
-    every page (the footer asked twice) before any answer cache was consulted."""
-    store = get_store()
+    """The source documents, kept per store version (store.per_version) by each app, also
+    for a request that asks for a fresh answer (Cache-Control: no-cache): the footer is not
+    the answer, and with 1,530 authorities there are as many documents, whose labelling
+    re-binds 1,530 VALUES rows: seconds on every page (the footer asks twice) when it was
+    recomputed."""
+    kept: PerVersion[list[dict[str, str]]] | None = current_app.extensions.get(_SOURCES)
+    if kept is None:
+        kept = current_app.extensions[_SOURCES] = PerVersion(_read_sources)
     try:
-        kept: list[dict[str, str]] = store.remember(
-            ("page:source-documents",), lambda: pagedata.source_documents(store), len)
+        return kept(get_store())
     except StoreError:
         return []
-    return kept
 
 
 def _footer_sources() -> list[dict[str, str]]:

@@ -1,10 +1,13 @@
-"""The question box's vocabulary is read once per store version (ask.lexicon.kept): a request
-that asks for a fresh answer (Cache-Control: no-cache) recomputes its answer, never the
-vocabulary, and a write to the store makes the next request read the new words."""
+"""What the question box reads about the whole graph is read once per store version: its
+vocabulary (ask.lexicon.kept), the proposals, what replaced a duty (ask.kept) and the footer's
+source documents. A request that asks for a fresh answer (Cache-Control: no-cache) recomputes
+its answer, never these, and a write to the store makes the next request read them again."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,9 +15,10 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
 from dutygraph.ask import lexicon as ask_lexicon
+from dutygraph.ask import proposals, succession
 from dutygraph.ask.lexicon import Lexicon
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
-from dutygraph.web import create_app
+from dutygraph.web import create_app, pagedata
 
 from .conftest import TODAY
 
@@ -109,3 +113,49 @@ def test_after_a_write_to_the_store_the_vocabulary_is_read_again_with_the_new_wo
     assert _subject(client, BALLOON_QUESTION) == "https://example.org/fn/balloon-safety"
     assert _subject(client, KITE_QUESTION) == "https://example.org/fn/kite-safety"
     assert len(reads) == 2
+
+
+def test_fresh_answer_pages_read_the_footers_source_documents_once_per_store_version(
+        counted: tuple[Store, FlaskClient, list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    store, client, _reads = counted
+    sources: list[int] = []
+    real = pagedata.source_documents
+
+    def counting(s: Store) -> list[dict[str, str]]:
+        sources.append(1)
+        return real(s)
+
+    monkeypatch.setattr(pagedata, "source_documents", counting)
+    page = {"subject": "https://example.org/fn/kite-safety",
+            "authority": "https://example.org/la/testshire"}
+    for _ in range(2):
+        assert client.get("/ask/accountable", query_string=page,
+                          headers=FRESH).status_code == 200
+    assert len(sources) == 1
+    store.replace_graphs({URIRef("urn:test:balloons"): _graph(BALLOONS)})
+    assert client.get("/ask/accountable", query_string=page, headers=FRESH).status_code == 200
+    assert len(sources) == 2
+
+
+def test_fresh_answer_pages_read_proposals_and_successions_once_per_store_version(
+        counted: tuple[Store, FlaskClient, list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    store, client, _reads = counted
+    reads: Counter[str] = Counter()
+    for module in (proposals, succession):
+        real = module.page_select
+
+        def counting(s: Store, name: str, real: Callable[..., Any] = real,
+                     **values: Any) -> Any:
+            reads[name] += 1
+            return real(s, name, **values)
+
+        monkeypatch.setattr(module, "page_select", counting)
+    page = {"subject": "https://example.org/fn/kite-safety",
+            "authority": "https://example.org/la/testshire", "q": KITE_QUESTION}
+    for _ in range(3):
+        assert client.get("/ask/accountable", query_string=page,
+                          headers=FRESH).status_code == 200
+    assert reads == Counter({"proposed": 1, "ask-successors": 1})
+    store.replace_graphs({URIRef("urn:test:balloons"): _graph(BALLOONS)})
+    assert client.get("/ask/accountable", query_string=page, headers=FRESH).status_code == 200
+    assert reads == Counter({"proposed": 2, "ask-successors": 2})
