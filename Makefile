@@ -67,7 +67,7 @@ docs: $(STAMPS)/venv ## generate the ontology documentation (pyLODE) into docs/o
 
 # Developer tools live in tools/ (outside the installed package) and run from the repo root.
 BENCH_ARGS ?=
-bench: install ## benchmark stores, queries, HTTP and validation; writes bench/report.md (BENCH_ARGS="--minutes 25" on a busy machine)
+bench: install ## issue 21's targets (queries, HTTP, build, validation, memory); writes bench/report.md; ~30 min on a quiet 2-core machine (BENCH_ARGS="--minutes 60" on a busy one)
 	$(BIN)/python -m tools.bench --out bench $(BENCH_ARGS)
 
 fuzz: install ## the long property-based run (10,000+ inputs)

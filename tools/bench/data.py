@@ -44,6 +44,8 @@ class SizeData:
     one_slug: str
     total_triples: int
     authorities: list[str] = field(default_factory=list)
+    subset_nt: Path | None = None
+    subset_slugs: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         counts = dict.fromkeys(synth.DEFECT_KINDS, 0)
@@ -53,7 +55,8 @@ class SizeData:
         return {"n": self.n, "synth_s": round(self.synth_s, 3),
                 "synth_triples": self.synth_triples, "total_triples": self.total_triples,
                 "repo_files": len(self.repo_files), "defects_by_kind": counts,
-                "authorities_with_defects": len(self.defects), "one_authority": self.one_slug}
+                "authorities_with_defects": len(self.defects), "one_authority": self.one_slug,
+                "subset_authorities": self.subset_slugs}
 
 
 def shapes_file(folder: Path) -> Path | None:
@@ -86,8 +89,12 @@ def _dump(files: list[DataFile], extra: list[Path], out: Path) -> int:
     return count
 
 
-def prepare(n: int, work: Path, seed: int = SEED, rate: float = DEFECT_RATE) -> SizeData:
-    """Write the synthetic file and the validators' files for N authorities into work/nN."""
+def prepare(n: int, work: Path, seed: int = SEED, rate: float = DEFECT_RATE,
+            subset: int = 0) -> SizeData:
+    """Write the synthetic file and the validators' files for N authorities into work/nN:
+    the whole data, one authority, and (subset > 0) the first `subset` authorities, a part
+    small enough for pyshacl to finish on, so that its findings can be compared with
+    dutygraph's on more than one authority at every size."""
     folder = work / f"n{n}"
     folder.mkdir(parents=True, exist_ok=True)
     synth_file = folder / f"synth-{n}.nt"
@@ -105,8 +112,19 @@ def prepare(n: int, work: Path, seed: int = SEED, rate: float = DEFECT_RATE) -> 
         synth.write_ntriples([authority], fh)
     core = [df for df in files if df.graph in (ONTOLOGY_GRAPH, FRAMEWORK_GRAPH)]
     _dump(core, [one_file], folder / "one.nt")
+    subset_slugs = [synth.slug_for(i) for i in range(1, min(subset, n) + 1)]
+    subset_nt = None
+    if subset_slugs:
+        part = folder / "subset-authorities.nt"
+        with part.open("w", encoding="utf-8") as fh:
+            synth.write_ntriples([synth.build_authority(int(slug.split("-")[1]), seed,
+                                                        summary.defects.get(slug, {}))
+                                  for slug in subset_slugs], fh)
+        subset_nt = folder / "subset.nt"
+        _dump(core, [part], subset_nt)
     (folder / "defects.json").write_text(json.dumps(summary.defects, indent=1, sort_keys=True))
     return SizeData(n=n, folder=folder, synth_file=synth_file, synth_s=synth_s,
                     synth_triples=summary.triples, defects=summary.defects, repo_files=files,
                     union_nt=union, one_nt=folder / "one.nt", one_slug=one, total_triples=total,
-                    authorities=[synth.slug_for(i) for i in range(1, n + 1)])
+                    authorities=[synth.slug_for(i) for i in range(1, n + 1)],
+                    subset_nt=subset_nt, subset_slugs=subset_slugs)

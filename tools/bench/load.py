@@ -63,9 +63,15 @@ def run(base_url: str, paths: list[str], clients: int, seconds: float,
                                                seconds, max_requests, queue, headers),
                          daemon=True)
              for k in range(clients)]
-    for p in procs:
-        p.start()
-    results = [queue.get(timeout=seconds + 60) for _ in procs]
+    try:
+        for p in procs:
+            p.start()
+        results = [queue.get(timeout=seconds + 60) for _ in procs]
+    except BaseException:  # the stage's budget stopped it: no client outlives the load
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+        raise
     for p in procs:
         p.join(timeout=10)
         if p.is_alive():

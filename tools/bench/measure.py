@@ -83,13 +83,18 @@ def repeat(fn: Callable[[], Any], *, reps: int, budget_s: float, warmup: int = 0
                 break
     except Exception as exc:  # recorded in the report, by design
         sample.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        stderr = getattr(exc, "stderr", None)  # a failed command's (procs.CommandFailed)
+        if stderr:
+            sample.extra["stderr"] = str(stderr)[-2000:]
     if len(sample.runs) < reps and not sample.error:
         sample.note = f"{len(sample.runs)} of {reps} repetitions within the {budget_s:.0f} s budget"
     return sample
 
 
 class RssSampler:
-    """Samples the resident memory of a process tree in the background; keeps the peak."""
+    """Samples the resident memory of a process tree in the background; keeps the peak, and
+    each PSS reading with its time (`series`, monotonic seconds), so that a long run can say
+    whether memory stayed flat."""
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.pid = pid
@@ -97,6 +102,7 @@ class RssSampler:
         self.peak = 0
         self.peak_pss = 0
         self.last = 0
+        self.series: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -129,7 +135,10 @@ class RssSampler:
                 self.last = rss
                 self.peak = max(self.peak, rss)
             if k % 4 == 0:  # reading smaps costs more than RSS: every fourth sample
-                self.peak_pss = max(self.peak_pss, self.tree_pss())
+                pss = self.tree_pss()
+                if pss:
+                    self.series.append((time.monotonic(), pss))
+                self.peak_pss = max(self.peak_pss, pss)
             k += 1
             self._stop.wait(self.interval)
 

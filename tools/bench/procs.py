@@ -115,6 +115,49 @@ def dutygraph_server(location: Path, log_dir: Path, extra: list[str] | None = No
 DEADLINE: float | None = None
 
 
+def remaining(timeout: float) -> float:
+    """timeout, cut to what is left of the current stage's (or the run's) time."""
+    if DEADLINE is not None:
+        return max(1.0, min(timeout, DEADLINE - time.monotonic()))
+    return timeout
+
+
+class CommandFailed(RuntimeError):
+    """A command the benchmark ran failed; its standard error goes into the report."""
+
+    def __init__(self, message: str, stderr: str) -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+def run_command(argv: list[str], timeout: float) -> str:
+    """Run a command in its own process group, bounded by timeout (and the stage's time);
+    return its standard error, or raise CommandFailed with it (exit code or time limit)."""
+    timeout = remaining(timeout)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        _out, err = proc.communicate()
+        text = err.decode(errors="replace")
+        raise CommandFailed(f"{Path(argv[0]).name} {argv[1]}: stopped at its budget of "
+                            f"{timeout:.0f} s", text) from None
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    text = err.decode(errors="replace")
+    if proc.returncode != 0:
+        last = text.strip().splitlines()[-1] if text.strip() else "(nothing on stderr)"
+        raise CommandFailed(f"{Path(argv[0]).name} {argv[1]} exited {proc.returncode}: "
+                            f"{last[:400]}", text)
+    return text
+
+
 def run_worker(task: str, args: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any]],
                                                                           str | None]:
     """Run `python -m tools.bench.worker TASK` with a deadline; return its JSON lines.
@@ -122,8 +165,7 @@ def run_worker(task: str, args: dict[str, Any], timeout: float) -> tuple[list[di
     Lines written before a timeout are kept, so a slow engine still reports what it finished.
     Returns (records, error) where error says why the worker stopped early, if it did.
     """
-    if DEADLINE is not None:
-        timeout = max(1.0, min(timeout, DEADLINE - time.monotonic()))
+    timeout = remaining(timeout)
     argv = [sys.executable, "-m", "tools.bench.worker", task, json.dumps(args)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
@@ -137,6 +179,11 @@ def run_worker(task: str, args: dict[str, Any], timeout: float) -> tuple[list[di
             os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         error = f"stopped at the {timeout:.0f} s budget"
+    except BaseException:  # the stage's own budget: the worker must not outlive it
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
     records = []
     for line in out.decode(errors="replace").splitlines():
         line = line.strip()

@@ -1,8 +1,11 @@
-"""Every named query, through the library on each store kind, on raw pyoxigraph, and over HTTP.
+"""Every named query, through the library on each store kind, and on raw pyoxigraph.
 
-The reference for the "within 1.2x" target is the same SPARQL text (after dutygraph has bound
-the parameters) run on raw pyoxigraph against the same on-disk store, reading every value of
-every row, with nothing of dutygraph in between.
+Issue 21's targets read the library's p50 on the embedded store (each query within 3x
+`duties-of` and under 20 ms at 1,530 authorities) and the memory store's and a remote Oxigraph
+server's against it (within 3x). The same SPARQL text (after dutygraph has bound the
+parameters) on raw pyoxigraph against the same on-disk store, reading every value of every row,
+is what the engine alone takes: it says whether a slow query is the engine's plan or
+dutygraph's work around it.
 """
 
 from __future__ import annotations
@@ -235,7 +238,7 @@ def embedded_and_raw(store_dir: Path, case: Case, reps: int, budget_s: float,
         "store": str(store_dir), "name": case.name, "params": case.params, "reps": reps,
         "budget_s": budget_s}, timeout=2 * timeout_s)
     out = {r["kind"]: r["sample"] for r in records if "kind" in r}
-    for kind in ("embedded", "embedded_disk", "embedded_first", "raw_pyoxigraph"):
+    for kind in ("embedded", "raw_pyoxigraph"):
         if kind not in out:
             out[kind] = {"n": 0, "error": error or "not run",
                          "timed_out": bool(error and "stopped at the" in error)}
