@@ -9,18 +9,27 @@ answer with the one copy of the writers (dutygraph.sparql.results) and hands bac
 their Content-Type; past the byte cap it hands back ResultTooLarge instead, and a writer that
 needs more memory than a worker may have stops that worker (EngineLimitExceeded: the query's
 fault, HTTP 400). What comes back is what the answer cache keeps: bytes, never rows.
+
+For /sparql the worker also *reads* the client's text (protocol_answer): the guard's parse is
+work the client chooses, so it too runs only under the worker's limits and sandbox, once, and
+the guard's refusal comes back as the InputError it is. Named queries (the API, the CLI) need
+no such move: their text is our own templates, and the client's values are typed terms bound
+into it by queries.binding, which reads only the VALUES block it writes.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..errors import DutygraphError, InputError, ResultTooLarge
 from ..sparql import CheckedQuery, check_query
 from ..sparql.results import RESULT_NAMES, Serialised, write_ask, write_graph, write_select
+from ..sparql.text import with_dataset
 from ..store import Store
+from . import reading
 from .store import LimitedStore
 
 T = TypeVar("T")
@@ -86,20 +95,75 @@ def answer(store: Store, query: str, keys: Sequence[str], max_rows: int,
     return written
 
 
-def serialised(store: LimitedStore, query: CheckedQuery, keys: Sequence[str],
-               max_bytes: int) -> Serialised:
-    """The written answer of a checked query, from the answer cache or from a worker (which
-    runs and writes it under the limits). An answer refused (too many rows, too many bytes,
-    no format can carry it) raises, so it is never kept."""
-    formats = tuple(keys)
+@dataclass(frozen=True)
+class Refusal:
+    """A refusal made in the server process (a format nobody can carry), sent to the worker
+    to be raised there only if the answer needs it, in the order the guard's own come."""
 
+    kind: type[InputError]
+    reason: str
+    parameter: str | None
+
+    @classmethod
+    def of(cls, exc: InputError) -> Refusal:
+        return cls(type(exc), exc.reason, exc.parameter)
+
+    def error(self) -> InputError:
+        return self.kind(self.reason, parameter=self.parameter)
+
+
+Formats = tuple[str, ...] | Refusal
+
+
+@dataclass(frozen=True)
+class ProtocolQuery:
+    """A /sparql request as the server process has it: the client's text, not yet read.
+
+    Why unread: the guard's parse of a client's text is work a client chooses (a 100 KB query
+    is tens of megabytes of parse tree), so it is done once, in the worker (under its memory
+    cap, in its sandbox: `protocol_answer`), never in the server process. What the server
+    needs of the parse it does not ask for: the query form decides which family of formats
+    answers, so the server sends the formats it negotiated for both families (cheap: Accept
+    and `format` only) and the worker takes the one its parse calls for. Hashable: it is the
+    answer cache's key, so a repeated question is answered with no parse at all."""
+
+    text: str
+    default_graphs: tuple[str, ...]  # the protocol's default-graph-uri (replaces FROM)
+    named_graphs: tuple[str, ...]  # named-graph-uri
+    results: Formats  # formats to try for SELECT / ASK, best first, or why there is none
+    graph: Formats  # for CONSTRUCT / DESCRIBE
+
+
+@reading.reads_first
+def protocol_answer(store: Store, request: ProtocolQuery, max_rows: int,
+                    max_bytes: int) -> Serialised:
+    """Read the client's query with the guard (its refusal, an InputError naming the limit or
+    the parameter, goes back as it is), put the protocol's dataset in place, and run and
+    write the answer: in the worker, as one call. The time limit counts from the end of the
+    guard's reading (limits.reading); the guard's own CPU budget bounds the reading."""
+    checked = check_query(request.text)
+    reading.done_reading()
+    query = checked
+    if request.default_graphs or request.named_graphs:
+        query = with_dataset(checked, request.default_graphs, request.named_graphs)
+    formats = request.graph if checked.is_graph_query else request.results
+    if isinstance(formats, Refusal):
+        raise formats.error()
+    return answer(store, query, formats, max_rows, max_bytes)
+
+
+def protocol_serialised(store: LimitedStore, request: ProtocolQuery,
+                        max_bytes: int) -> Serialised:
+    """The written answer of a /sparql request, from the answer cache or from a worker. An
+    answer refused (by the guard, too many rows or bytes, no format can carry it) raises, so
+    it is never kept."""
     def compute() -> Serialised:
-        written: Serialised = store.executor.call(answer, store.inner, query, formats,
+        written: Serialised = store.executor.call(protocol_answer, store.inner, request,
                                                   store.max_rows, max_bytes)
         return written
 
-    return store.remember(("serialised", str(query), query.form, formats, max_bytes),
-                          compute, lambda written: written.rows)
+    return store.remember(("sparql", request, max_bytes), compute,
+                          lambda written: written.rows)
 
 
 class Inline:

@@ -55,7 +55,7 @@ from typing import Any, TypeVar
 
 from ..errors import QueryTimeout, StoreError
 from ..store import Store
-from . import sandbox
+from . import reading, sandbox
 from .base import EngineLimitExceeded, QueryRefused, timeout_message
 from .store import LimitedStore
 from .workers import OwnStore, Request, Worker, Zygote, rebuild_exception
@@ -376,6 +376,7 @@ class _Call:
     key: bytes
     deadline: float
     slot: bool = False  # holds one of the long-query slots
+    reading: float = 0.0  # seconds of reading phase not yet over (limits.reading)
 
 
 class ProcessExecutor:
@@ -424,7 +425,7 @@ class ProcessExecutor:
         except Exception as exc:
             raise TypeError(f"{fn!r} and its arguments cannot be sent to a query worker "
                             f"({exc}); pass what the worker can rebuild them from") from exc
-        result: T = self._execute(op)
+        result: T = self._execute(op, reading.allowance(fn))
         return result
 
     def _is_own(self, value: Any) -> bool:
@@ -438,9 +439,9 @@ class ProcessExecutor:
 
     # --- one call ----------------------------------------------------------------------------
 
-    def _execute(self, op: tuple[Any, ...]) -> Any:
+    def _execute(self, op: tuple[Any, ...], read_first: float = 0.0) -> Any:
         request = Request(op, self.max_rows, self.max_bytes, self.timeout + BACKSTOP,
-                          self.memory_limit)
+                          self.memory_limit, read_first)
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         key = hashlib.blake2b(data, digest_size=16).digest()
         deadline = time.monotonic() + self.timeout
@@ -450,7 +451,7 @@ class ProcessExecutor:
         if seen is not None and seen[0] not in (HEAVY, CHEAP):
             time.sleep(self.pause)
             raise self._refused(*seen)
-        call = _Call(key=key, deadline=deadline)
+        call = _Call(key=key, deadline=deadline, reading=read_first)
         if seen is not None and seen[0] == HEAVY:  # a long query: to the long-query lane
             if not pool.take_slow_slot():
                 time.sleep(self.pause)
@@ -468,7 +469,9 @@ class ProcessExecutor:
             cheap = (seen is not None and seen[0] == CHEAP) or (
                 op[0] == "store" and op[1] in CHEAP_METHODS)
             worker = pool.acquire(deadline + 1.0, cheap=cheap)
-            call.deadline = time.monotonic() + self.timeout
+        # A call that reads untrusted text first is held to the reader's own budget until it
+        # says it is done reading, then to the time limit (limits.reading).
+        call.deadline = time.monotonic() + (call.reading or self.timeout)
         pool.enter()
         try:
             reply = self._wait(worker, data, call)
@@ -502,7 +505,7 @@ class ProcessExecutor:
     def _wait(self, worker: Worker, data: bytes, call: _Call) -> bytes:
         """Send the request and wait for the answer, watching time, CPU and memory."""
         pool = self.pool
-        cpu0 = worker.cpu_seconds()
+        cpu0 = start = worker.cpu_seconds()  # cpu0: since the time limit started
         try:
             worker.conn.send_bytes(data)
             while True:
@@ -519,6 +522,11 @@ class ProcessExecutor:
                     raise QueryTimeout(timeout_message(self.timeout))
                 if worker.conn.poll(min(POLL, remaining)):
                     reply = worker.conn.recv_bytes()
+                    if reply == reading.READ_MARK and call.reading:
+                        call.reading = 0.0  # the time limit starts now, for the rest only
+                        call.deadline = time.monotonic() + self.timeout
+                        cpu0 = worker.cpu_seconds()
+                        continue
                     break
                 if worker.rss() - worker.base_rss > self.memory_limit:
                     pool.history.mark(call.key, CRASHED)
@@ -546,7 +554,7 @@ class ProcessExecutor:
             if not worker.closed:
                 pool.discard(worker)
             raise
-        if worker.cpu_seconds() - cpu0 < CHEAP_CPU:
+        if worker.cpu_seconds() - start < CHEAP_CPU:
             pool.history.mark(call.key, CHEAP)
         if worker.slow:
             worker.kill()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import concurrent.futures
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..errors import QueryTimeout
 from ..store import Store
+from . import reading
 from .base import timeout_message
 
 T = TypeVar("T")
@@ -55,11 +57,19 @@ class ThreadExecutor:
                 future.set_exception(exc)
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """fn(*args, **kwargs) on a pool thread, abandoned at the time limit. A call that
+        reads untrusted text first (limits.reading) has the same two phases as in a process
+        worker: the time limit starts when it says it is done reading."""
         self._ensure_threads()
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put((future, fn, args, kwargs))
+        phase = _Phase(reading.allowance(fn))
+        work: Callable[..., T] = fn
+        if phase.allowance:
+            future.add_done_callback(lambda _f: phase.event.set())
+            work = phase.wrap(fn)
+        self._queue.put((future, work, args, kwargs))
         try:
-            return future.result(timeout=self.timeout)
+            return future.result(timeout=phase.remaining(self.timeout))
         except TimeoutError:
             future.cancel()  # only helps if it had not started
             raise QueryTimeout(timeout_message(self.timeout, "abandoned")) from None
@@ -75,3 +85,33 @@ class ThreadExecutor:
             self._threads = []
 
     close = shutdown
+
+
+class _Phase:
+    """The reading phase of one call on a pool thread: the waiting caller gives it up to its
+    allowance, then the time limit from the moment the call said it was done reading."""
+
+    def __init__(self, allowance: float) -> None:
+        self.allowance = allowance
+        self.event = threading.Event()  # set when reading is done, or the call has ended
+        self.read_at: float | None = None
+
+    def wrap(self, fn: Callable[..., T]) -> Callable[..., T]:
+        def run(*args: Any, **kwargs: Any) -> T:
+            with reading.reporting(self._done):
+                return fn(*args, **kwargs)
+
+        return run
+
+    def _done(self) -> None:
+        self.read_at = time.monotonic()
+        self.event.set()
+
+    def remaining(self, timeout: float) -> float:
+        """Seconds the caller still waits for the result (after the reading phase, if any)."""
+        if not self.allowance:
+            return timeout
+        self.event.wait(self.allowance)
+        if self.read_at is None:  # ended while reading, or read past its allowance
+            return 0.0
+        return max(0.0, timeout - (time.monotonic() - self.read_at))

@@ -46,7 +46,7 @@ from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from ..errors import ResultTooLarge, StoreError
-from . import sandbox
+from . import reading, sandbox
 from .base import EngineLimitExceeded
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -81,6 +81,7 @@ class Request:
     max_bytes: int
     backstop: float  # seconds after which the worker kills itself
     memory_limit: int = 0  # bytes of address space the worker may add (0: no cap)
+    reading: float = 0.0  # seconds of reading phase before the backstop counts (limits.reading)
 
 
 # ------------------------------------------------------------------------------------------
@@ -169,6 +170,17 @@ def _cap_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
+def _read_reporter(conn: Connection, request: Request) -> Callable[[], None]:
+    """What done_reading() does in a worker: tell the app the reading phase is over (its
+    time limit starts now) and move the worker's own backstop to the time limit's."""
+    def report() -> None:
+        if request.reading > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(request.backstop, 1.0))
+            conn.send_bytes(reading.READ_MARK)
+
+    return report
+
+
 def worker_main(conn: Connection, open_store: Callable[[], Any],
                 policy: sandbox.Policy | None = None) -> NoReturn:
     """Enter the sandbox (when given a policy), then answer requests until the app closes its
@@ -183,11 +195,12 @@ def worker_main(conn: Connection, open_store: Callable[[], Any],
             os._exit(0)
         try:
             request: Request = pickle.loads(data)
-            signal.setitimer(signal.ITIMER_REAL, max(request.backstop, 1.0))
+            signal.setitimer(signal.ITIMER_REAL, max(request.backstop + request.reading, 1.0))
             if store is None:
                 store = open_store()
                 _cap_memory(request.memory_limit)
-            value = _run(store, request)
+            with reading.reporting(_read_reporter(conn, request)):
+                value = _run(store, request)
             reply = pickle.dumps((True, value), protocol=pickle.HIGHEST_PROTOCOL)
             if len(reply) > request.max_bytes:
                 raise ResultTooLarge(f"the answer is larger than {request.max_bytes} bytes (the "
@@ -266,6 +279,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
     for name in PRELOAD:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
+    # The guard's first parse in a process costs ten times the next (pyparsing sets up its
+    # grammar): paid once here, not by the first query of every forked worker.
+    with contextlib.suppress(Exception):
+        from ..sparql import check_query
+
+        check_query("ASK {}")
     zygote_main(socket.socket(fileno=fd), _open_embedded(location), policy)
 
 

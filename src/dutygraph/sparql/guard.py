@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 import sys
 import threading
 import time
@@ -265,6 +266,18 @@ _PARSER_LOCK = threading.Lock()
 two first parses racing in two threads leave them broken for the life of the process (every
 later query then fails with a TypeError from inside the grammar; seen under load). Time spent
 waiting for it is not parse time: the budget counts the parsing thread's CPU."""
+
+
+def _fresh_locks() -> None:
+    """In a child forked while another thread of its parent held a lock (a query worker is
+    forked from a server process that may be parsing), a new lock: the copied one would stay
+    held for ever, and every parse in the child would wait on it."""
+    global _PARSER_LOCK, _ALGEBRA_LOCK
+    _PARSER_LOCK = threading.Lock()
+    _ALGEBRA_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks)
 
 
 def _parse_now(text: str) -> tuple[ParseResults, Query]:

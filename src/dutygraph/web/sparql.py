@@ -9,7 +9,8 @@ DESCRIBE as Turtle (default), JSON-LD, N-Triples or RDF/XML; chosen by Accept or
 Refused with 400 and a message: malformed queries (the store parser's message), updates
 (update=, application/sparql-update, or an update sent as a query: "this endpoint is
 read-only"), SERVICE anywhere, and queries past the limits of dutygraph.sparql.limits, all
-judged by the one guard (dutygraph.sparql) on the parsed query. FROM / FROM NAMED /
+judged by the one guard (dutygraph.sparql) on the parsed query, in the query worker (the
+server process never parses a client's text: limits.answers.protocol_answer). FROM / FROM NAMED /
 default-graph-uri / named-graph-uri naming a graph the store does not hold read it as an empty
 graph (never fetched), as the W3C protocol tests expect. 406 when Accept admits no format we
 can write, 415 for other POST bodies, 503 past QUERY_TIMEOUT, 400 past MAX_ROWS / MAX_RESULT_BYTES.
@@ -29,12 +30,11 @@ from typing import TypeVar
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from ..errors import DutygraphError, InputError, StoreError
-from ..limits.answers import serialised
-from ..sparql import READ_ONLY_MESSAGE, check_query
-from ..sparql.text import with_dataset
+from ..limits.answers import Formats, ProtocolQuery, Refusal, protocol_serialised
+from ..sparql import READ_ONLY_MESSAGE
 from . import get_store
 from .common import UnsupportedMediaType, text_error
-from .negotiation import GRAPH, RESULTS, candidates
+from .negotiation import GRAPH, RESULTS, Family, candidates
 
 T = TypeVar("T")
 bp = Blueprint("sparql", __name__)
@@ -147,22 +147,30 @@ WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g</textarea></p>
 
 
 def _answer(query: str, defaults: list[str], nameds: list[str]) -> Response:
-    info = check_query(query)
-    store = get_store()
-    # The protocol's dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4). A graph
-    # the store does not hold is an empty graph: answered from, never fetched.
-    text = with_dataset(info, defaults, nameds) if defaults or nameds else info
+    """The client's text goes to a query worker unread: the guard reads it there, once,
+    under the worker's memory cap and in its sandbox (limits.answers.protocol_answer), and
+    its refusal comes back as the same InputError (400) it always was. The one fact of the
+    parse the server would need, the query form (results or graph formats?), it does without:
+    it negotiates both families from Accept and `format` alone and the worker picks."""
     formats = request.args.getlist("format") + (
         request.form.getlist("format") if request.method == "POST" else [])
-    family = GRAPH if info.is_graph_query else RESULTS
-    keys = candidates(family, request.accept_mimetypes, formats)
-    # Run and written in a query worker (limits.answers): the writing of a hostile answer
-    # is held to the same time, memory and byte limits as the query that made it.
+    protocol = ProtocolQuery(query, tuple(defaults), tuple(nameds),
+                             _formats(RESULTS, formats), _formats(GRAPH, formats))
     limit = int(current_app.config["MAX_RESULT_BYTES"])
-    written = _run(lambda: serialised(store, text, keys, limit))
+    store = get_store()
+    written = _run(lambda: protocol_serialised(store, protocol, limit))
     response = Response(written.body, mimetype=None, content_type=written.content_type)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _formats(family: Family, formats: list[str]) -> Formats:
+    """The formats to try for one family of answers, or why none can be (a 406, or a 400
+    naming `format`), raised by the worker only if the query's form calls for this family."""
+    try:
+        return tuple(candidates(family, request.accept_mimetypes, formats))
+    except InputError as exc:
+        return Refusal.of(exc)
 
 
 def _run(work: Callable[[], T]) -> T:
