@@ -1,11 +1,10 @@
-"""The pages' own queries (queries/pages/): one .rq file each, with the standard header, bound
-with VALUES like the public questions, answering on every store kind; and no SPARQL text left
-in the web layer's Python (issue 17: one query catalogue)."""
+"""The pages' own queries (queries/pages/): bound with VALUES like the public questions,
+answering on every store kind. (Their headers, and the absence of SPARQL text in the web
+layer's Python, are checked with every other folder's in tests/queries/test_rq_headers.py.)"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import URIRef
@@ -16,23 +15,10 @@ from dutygraph.queries.internal import FOLDER, page_query, page_text
 from dutygraph.store import Store
 
 PAGE_QUERIES = sorted(p.stem for p in (paths.queries_dir() / FOLDER).glob("*.rq"))
-WEB = Path(__file__).resolve().parents[2] / "src" / "dutygraph" / "web"
-# A query's text in Python: a query form keyword followed by a variable, a star or a brace.
-SPARQL_TEXT = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\s+(DISTINCT\s+)?[?*{(]")
 
 
 def _examples(name: str) -> dict[str, URIRef]:
     return {p.name: URIRef(p.example) for p in page_query(name).params if p.required}
-
-
-@pytest.mark.parametrize("name", PAGE_QUERIES)
-def test_each_page_query_has_a_header_naming_its_file_and_documenting_its_parameters(
-        name: str) -> None:
-    query = page_query(name)
-    assert query.name == name and query.summary and query.description and query.example
-    for param in query.params:
-        assert re.search(rf"\?{param.name}\b", query.sparql.split("\nPREFIX", 1)[-1]), (
-            f"{name}: parameter {param.name} is not a variable of the query")
 
 
 @pytest.mark.parametrize("name", PAGE_QUERIES)
@@ -63,11 +49,3 @@ def test_page_queries_stay_out_of_the_public_catalogue() -> None:
     public = {q.name for q in catalogue()}
     assert public.isdisjoint(PAGE_QUERIES) or not (public & set(PAGE_QUERIES)) - {
         q.name for q in catalogue() if q.path.parent.name != FOLDER}
-
-
-@pytest.mark.parametrize("module", ["pagedata.py", "entities.py"])
-def test_the_modules_that_read_for_pages_hold_no_sparql_text(module: str) -> None:
-    found = [f"{module}:{n}: {line.strip()}"
-             for n, line in enumerate((WEB / module).read_text(encoding="utf-8").splitlines(), 1)
-             if SPARQL_TEXT.search(line)]
-    assert found == []
