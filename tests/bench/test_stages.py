@@ -55,3 +55,15 @@ def test_a_failing_command_s_standard_error_is_recorded(run: bench.Run, code: in
         raise failed.value
     [error] = run.results["errors"]
     assert stderr in error["stderr"] and f"exited {code}" in error["error"]
+
+
+def test_a_stage_that_would_start_after_the_run_s_limit_is_recorded_as_not_run(
+        tmp_path: Path) -> None:
+    late = bench.Run(tmp_path, [20], seconds=5)
+    ran = []
+    with late.stage(20, "late", budget_s=60):
+        late.go()
+        ran.append("late")
+    assert ran == []
+    [error] = late.results["errors"]
+    assert error["error"].startswith("not run: the run's")

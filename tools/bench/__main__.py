@@ -211,8 +211,6 @@ class Run:
         why = (f"stopped at its budget of {budget:.0f} s" if budget_s and budget_s <= left
                else f"stopped at the run's limit of {self.minutes:.1f} minutes")
         try:
-            if left < 15:
-                raise OutOfTime(f"not run: the run's {self.minutes:.1f} minutes were spent")
             with _alarm(budget, why):
                 yield
         except OutOfTime as exc:
@@ -230,6 +228,12 @@ class Run:
             self.results.setdefault("load_average", []).append(round(os.getloadavg()[0], 2))
             print(f"[bench] N={n}: {name} done in {took} s", file=sys.stderr, flush=True)
             self.save()
+
+    def go(self) -> None:
+        """First thing in a stage's body: raise OutOfTime if the run's time is (nearly)
+        spent (a context manager cannot skip its body itself)."""
+        if self.deadline - time.monotonic() < 15:
+            raise OutOfTime(f"not run: the run's {self.minutes:.1f} minutes were spent")
 
     def _error(self, n: int, stage: str, error: str, *, over_budget: bool = False,
                trace: str | None = None, stderr: str | None = None) -> None:
@@ -266,12 +270,14 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str], *,
     res = run.size(n)
     data: SizeData | None = None
     with run.stage(n, "data", budget["data"]):
+        run.go()
         data = prepare(n, work, subset=plan["subset_authorities"])
         res["data"] = data.to_json()
     if data is None:
         return
     store_dir = data.folder / "store"
     with run.stage(n, "build", budget["build"]):
+        run.go()
         res["build"] = build_stage.run(
             data, reps=plan["build_reps"], budget_s=plan["build_budget_s"],
             rdflib_reps=plan["rdflib_reps"], rdflib_timeout_s=plan["rdflib_timeout_s"],
@@ -299,6 +305,7 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str], *,
     queries: dict[str, dict[str, Any]] = {}
     res["queries"] = queries
     with run.stage(n, "queries: embedded and raw pyoxigraph", budget["queries"]):
+        run.go()
         qcases = query_stage.resolved(store, query_stage.cases(data.one_slug,
                                                                synth.AS_OF.isoformat()))
         res["query_cases"] = [{"name": c.name, "params": c.params,
@@ -314,13 +321,16 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str], *,
         res["queries_over_time_limit"] = stuck
         qcases = [c for c in qcases if c.name not in stuck]
     with run.stage(n, "HTTP: answer pages, question box and server memory", budget["http"]):
+        run.go()
         bench_http(res, data, qcases, plan, serve_copy)
     with run.stage(n, "validation: dutygraph", budget["validation"]):
+        run.go()
         res["validation"] = {"dutygraph": validation_stage.dutygraph_path(
             store, store_dir, data.one_slug, plan["validate_reps"], plan["validate_budget_s"],
             plan["timeouts"]["dutygraph_all"], data.folder, validation_stage.AS_OF,
             subset=data.subset_slugs)}
     with run.stage(n, "search: text index against search.rq", budget["search"]):
+        run.go()
         res["search"] = search_stage.measure(store, plan["search_reps"],
                                              plan["search_budget_s"])
     store.close()
@@ -329,19 +339,22 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str], *,
         seconds = run.load_minutes * 60
         with run.stage(n, f"HTTP: {run.load_minutes:g}-minute load run, server memory",
                        max(budget["memory_run"], seconds + 120)):
+            run.go()
             res["memory_run"] = memory_run(data, qcases, serve_copy, seconds)
     yield
-    with run.stage(n, "queries: Oxigraph server via SPARQLWrapper", budget["remote"]), \
-            oxigraph_server(server_copy, data.folder) as srv:
-        # dataset "server": the server's default graph is the union (--union-default-graph),
-        # as dutygraph's own stores' is.
-        limit = float(plan["query_timeout_s"])
-        remote = RemoteStore(f"{srv.base_url}/query", dataset="server", timeout=limit)
-        for c in qcases:
-            queries.setdefault(c.name, {})["oxigraph_server"] = query_stage.library(
-                remote, c, plan["query_reps"], plan["query_budget_s"]).to_json("ms")
+    with run.stage(n, "queries: Oxigraph server via SPARQLWrapper", budget["remote"]):
+        run.go()
+        with oxigraph_server(server_copy, data.folder) as srv:
+            # dataset "server": the server's default graph is the union
+            # (--union-default-graph), as dutygraph's own stores' is.
+            limit = float(plan["query_timeout_s"])
+            remote = RemoteStore(f"{srv.base_url}/query", dataset="server", timeout=limit)
+            for c in qcases:
+                queries.setdefault(c.name, {})["oxigraph_server"] = query_stage.library(
+                    remote, c, plan["query_reps"], plan["query_budget_s"]).to_json("ms")
     with run.stage(n, "validation: pyshacl, Jena, pyrudof, shacl-rust",
                    budget["plain_validators"]):
+        run.go()
         shapes = shapes_file(data.folder)
         if shapes is None:
             raise RuntimeError("no shapes in shapes/")
@@ -355,6 +368,7 @@ def bench_size(run: Run, n: int, work: Path, skip: dict[str, str], *,
                 skip[key] = (f"not run: it did not finish within its budget at N = {n}, "
                              f"on fewer authorities")
     with run.stage(n, "queries: rdflib memory store", budget["memory_store"]):
+        run.go()
         mem, load_s, error = query_stage.memory_store(
             [data.synth_file], qcases, plan["memory_reps"], plan["memory_query_budget_s"],
             budget["memory_store"] - 5)
