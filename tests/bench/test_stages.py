@@ -67,3 +67,25 @@ def test_a_stage_that_would_start_after_the_run_s_limit_is_recorded_as_not_run(
     assert ran == []
     [error] = late.results["errors"]
     assert error["error"].startswith("not run: the run's")
+
+
+@pytest.mark.parametrize(("costs", "timed"), [
+    ([2.0, 0.01, 0.01, 0.01, 0.01], 4),  # a slow first call is a warm-up, not the figure
+    ([0.01, 5.0, 5.0, 5.0], 1),  # a warm call over the budget: one figure says so
+])
+def test_named_queries_are_timed_warm(monkeypatch: pytest.MonkeyPatch,
+                                      costs: list[float], timed: int) -> None:
+    """time_calls counts calls, not seconds: a fake clock advances by each call's cost."""
+    from tools.bench import queries
+
+    clock = [0.0]
+    left = list(costs)
+
+    def call() -> list[int]:
+        clock[0] += left.pop(0) if left else 0.01
+        return [1, 2]
+
+    monkeypatch.setattr(queries.time, "perf_counter", lambda: clock[0])
+    sample = queries.time_calls(call, reps=4, budget_s=1.0)
+    assert len(sample.runs) == timed and sample.extra["rows"] == 2
+    assert max(sample.runs) < 1.0 or timed == 1

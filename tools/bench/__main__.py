@@ -405,6 +405,9 @@ def bench_http(res: dict[str, Any], data: SizeData, qcases: list[query_stage.Cas
         if duties is not None:
             path = f"/api/queries/{duties.name}?{urlencode(duties.params)}"
             pages["api"] = {"path": path, **_page_load(srv.base_url, path, plan)}
+        else:
+            pages["api"] = {"error": f"no `{PAGE_QUERY}` case: the named-query stage did not "
+                                     "resolve the catalogue"}
         try:
             path = _question_page(session, srv.base_url, PAGE_QUESTION)
             pages["ask"] = {"path": path, "question": PAGE_QUESTION,
