@@ -1,47 +1,48 @@
 """The text index: what `search` reads instead of scanning every label with SPARQL CONTAINS.
 
 SPARQL has no text index, so search.rq lower-cases and scans every label and definition in the
-store on each question (235 ms at 1,530 councils, issue 21). The index is built once per store
-version from one query (queries/pages/search-records.rq) into an in-memory SQLite database with
-two FTS5 tables: a trigram table that finds the texts containing a phrase (what search.rq
-answers, so its rows can be given exactly), and a word table with the porter stemmer, for
-ranked (bm25), prefix and, failing those, fuzzy (rapidfuzz) matching of words.
+store on each question (235 ms at 1,530 councils, issue 21). The index is one SQLite database
+(FTS5, in the standard library): a table of the searchable texts (store/search_records.py)
+and, over it,
+two FTS5 tables that keep no second copy of the texts (external content):
+
+- `phrase`, trigram-tokenised: the texts containing a phrase, which is what search.rq answers,
+  so its rows can be given exactly (a Python `in` over the candidates keeps its semantics);
+- `words`, porter-stemmed words: ranked (bm25), prefix and, failing those, fuzzy (rapidfuzz
+  over the `vocabulary` table) matching of words.
+
+The same tables (dutygraph.store.search_file) serve two lives. An embedded store on disk has
+them in a file written with each generation, which every process opens read-only
+(generation.py); any other store (memory, remote, an embedded store written before the file
+existed) gets them in an in-memory database built once per store version (stores.py).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ..namespaces import DG
-from ..queries.internal import page_select
-from ..store import SelectResult, Store, in_memory_copy
-from ..store.per_version import PerVersion
+from ..store import SelectResult
+from ..store.search_file import COLUMNS as _COLUMNS
+from ..store.search_file import WORD as _WORD
+from ..store.search_file import fill
+from ..store.search_records import Record
 
 # search.rq's columns, in its order.
 VARIABLES = ["item", "itemLabel", "kind", "kindLabel", "score", "matched"]
 LIMIT = 100  # search.rq's LIMIT
-_DEFINITIONS = (str(SKOS.definition), str(DG.requirement))
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Record:
-    """One label or definition of one searchable thing of one kind."""
-
-    item: str
-    kind: str
-    is_definition: bool
-    value: str
-    item_label: str
-    kind_label: str
+def _record(row: Sequence[object]) -> Record:
+    item, kind, is_definition, value, item_label, kind_label = (str(v) for v in row)
+    return Record(item, kind, is_definition == "1", value, item_label, kind_label)
 
 
 @dataclass(frozen=True)
@@ -57,46 +58,49 @@ class Hit:
 
 
 class TextIndex:
-    """The index of one store version's labels and definitions."""
+    """The index of one store version's labels and definitions, over one SQLite connection
+    (read by several threads, the web front's: a lock serialises them; each question is a
+    few milliseconds)."""
 
-    def __init__(self, records: list[Record]) -> None:
-        self.records = records
-        # One connection, read by several threads (the web front's): SQLite serialises them.
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+    def __init__(self, db: sqlite3.Connection, *, source: str = ":memory:") -> None:
+        self._db = db
         self._lock = threading.Lock()
-        with self._db:
-            self._db.execute("CREATE VIRTUAL TABLE phrase USING fts5(value, tokenize='trigram')")
-            self._db.execute(
-                "CREATE VIRTUAL TABLE words USING fts5(value, tokenize='porter unicode61')")
-            rows = [(i, r.value) for i, r in enumerate(records)]
-            self._db.executemany("INSERT INTO phrase(rowid, value) VALUES (?, ?)", rows)
-            self._db.executemany("INSERT INTO words(rowid, value) VALUES (?, ?)", rows)
-        self._vocabulary = sorted({w.lower() for r in records for w in _WORD.findall(r.value)})
+        self.source = source  # the file it reads, or ":memory:"
+        self.meta = {str(k): str(v) for k, v in self._query("SELECT key, value FROM meta", ())}
+        self.count = int(self.meta.get("records", "0"))
+        self._vocabulary: list[str] | None = None  # read on the first fuzzy question
 
     @classmethod
-    def from_result(cls, result: SelectResult) -> TextIndex:
-        records = []
-        for row in result.rows:
-            records.append(Record(
-                item=str(row["item"]), kind=str(row["kind"]),
-                is_definition=str(row["property"]) in _DEFINITIONS, value=str(row["value"]),
-                item_label=str(row.get("itemLabel", row["item"])),
-                kind_label=str(row.get("kindLabel", row["kind"]))))
-        return cls(records)
+    def in_memory(cls, records: Sequence[Record], meta: dict[str, str] | None = None
+                  ) -> TextIndex:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        fill(db, records, meta or {})
+        return cls(db)
+
+    @property
+    def records(self) -> list[Record]:
+        """Every record, read from the database (for inspection and benchmarks; questions
+        never read them all)."""
+        return [_record(r) for r in self._query(
+            f"SELECT {_COLUMNS} FROM records ORDER BY id", ())]
 
     def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def _containing(self, needle: str) -> list[int]:
-        """Rows whose text contains the needle, ignoring case (search.rq's CONTAINS(LCASE))."""
+    def _containing(self, needle: str) -> Iterable[Record]:
+        """Records whose text contains the needle, ignoring case (search.rq's
+        CONTAINS(LCASE)): the trigram table narrows, Python's lower() decides, as LCASE does."""
         if len(needle) >= 3:  # a trigram needs three characters
             phrase = '"' + needle.replace('"', '""') + '"'
-            ids = [int(str(r[0])) for r in
-                   self._query("SELECT rowid FROM phrase WHERE phrase MATCH ?", (phrase,))]
+            rows = self._query(
+                f"SELECT {_COLUMNS} FROM records WHERE id IN "
+                "(SELECT rowid FROM phrase WHERE phrase MATCH ?)", (phrase,))
         else:
-            ids = range(len(self.records))  # type: ignore[assignment]
-        return [i for i in ids if needle in self.records[i].value.lower()]
+            rows = self._query(f"SELECT {_COLUMNS} FROM records", ())
+        for row in rows:
+            if needle in str(row[3]).lower():
+                yield _record(row)
 
     def search(self, text: str) -> SelectResult:
         """The rows search.rq gives for the text: each thing and kind whose labels or
@@ -104,16 +108,14 @@ class TextIndex:
         20 (containing it) or 5 (a definition containing it), best first, at most 100."""
         needle = text.lower()
         best: dict[tuple[str, str], tuple[int, str, Record]] = {}
-        for i in self._containing(needle):
-            record = self.records[i]
+        for record in self._containing(needle):
             haystack = record.value.lower()
             points = 5 if record.is_definition else (
                 100 if haystack == needle else 50 if haystack.startswith(needle) else 20)
             # search.rq keeps the best match, the least text among equally good ones.
             key = (record.item, record.kind)
-            order = (1000 - points, record.value)
             held = best.get(key)
-            if held is None or order < (1000 - held[0], held[1]):
+            if held is None or (-points, record.value) < (-held[0], held[1]):
                 best[key] = (points, record.value, record)
         ranked = sorted(best.values(),
                         key=lambda b: (-b[0], b[2].item_label, b[2].kind, b[2].item))[:LIMIT]
@@ -134,50 +136,39 @@ class TextIndex:
             return []
         hits = self._words(words, limit)
         if not hits and fuzzy:
+            vocabulary = self._words_known()
             near = []
             for word in words:
-                found = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio,
+                found = process.extractOne(word, vocabulary, scorer=fuzz.ratio,
                                            score_cutoff=70)
                 near.append(found[0] if found else word)
             if near != words:
                 hits = self._words(near, limit)
         return hits
 
+    def _words_known(self) -> list[str]:
+        if self._vocabulary is None:
+            self._vocabulary = [str(r[0]) for r in self._query(
+                "SELECT word FROM vocabulary ORDER BY word", ())]
+        return self._vocabulary
+
     def _words(self, words: list[str], limit: int) -> list[Hit]:
         terms = ['"' + w.replace('"', '""') + '"' for w in words]
         terms[-1] += "*"
         rows = self._query(
-            "SELECT rowid, bm25(words) FROM words WHERE words MATCH ? ORDER BY bm25(words)",
-            (" ".join(terms),))
+            f"SELECT {_COLUMNS}, rank FROM (SELECT rowid AS hit, bm25(words) AS rank "
+            "FROM words WHERE words MATCH ?) JOIN records ON records.id = hit "
+            "ORDER BY rank, hit", (" ".join(terms),))
         seen: set[tuple[str, str]] = set()
         hits = []
-        for rowid, rank in rows:
-            record = self.records[int(str(rowid))]
+        for row in rows:
+            record = _record(row[:6])
             key = (record.item, record.kind)
             if key in seen:
                 continue
             seen.add(key)
             hits.append(Hit(record.item, record.item_label, record.kind, record.kind_label,
-                            record.value, float(str(rank))))
+                            record.value, float(str(row[6]))))
             if len(hits) >= limit:
                 break
         return hits
-
-
-def _build(store: Store) -> TextIndex:
-    """Read the records with Oxigraph: the embedded store itself, any other kind through a
-    copy of its graphs in memory (rdflib took 7.5 s over the query Oxigraph answers in 0.1 s;
-    a remote server need not be asked a heavy query, only for its graphs)."""
-    source = store
-    if store.oxigraph is None:  # no Oxigraph store behind it to read in place
-        source = in_memory_copy(store)
-    return TextIndex.from_result(page_select(source, "search-records"))
-
-
-def index_for(store: Store) -> TextIndex:
-    """The store's index, built on first use for each version of its data (a store that
-    cannot tell its version gets a fresh one each time)."""
-    return _INDEXES(store)
-
-
-_INDEXES = PerVersion(_build)

@@ -70,6 +70,7 @@ from .generations import (
     writer_lock,
 )
 from .hot import HotGraphs
+from .search_file import write_index
 
 # The base a query's relative IRIs resolve against when it has no BASE of its own (SPARQL 1.1
 # Protocol leaves it to the service; Oxigraph refuses a relative IRI without one). The
@@ -358,6 +359,7 @@ class EmbeddedStore(Store):
                 for name in chain_names:
                     writer.remove_graph(ox.NamedNode(str(name)))
                 writer.bulk_extend(chain_quads)
+                write_index(writer, building)  # its text index, inside it (search_file.py)
                 step("loaded")
                 writer.flush()
                 del writer

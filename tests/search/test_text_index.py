@@ -1,5 +1,6 @@
-"""The text index gives the rows the search question gives, and finds words by stem, prefix
-and spelling."""
+"""The text index gives the rows the search question gives, holds the texts the
+search-records question names, and finds words by stem, prefix and spelling (the families of
+ranked cases are in test_ranked_cases.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import pytest
 from rdflib import Literal
 
 from dutygraph.queries import bound_text, run_query
+from dutygraph.queries.internal import page_select
 from dutygraph.search import index_for
-from dutygraph.store import Store
+from dutygraph.store import Store, in_memory_copy
+from dutygraph.store.search_records import DEFINITIONS, read_records
 
 # Phrases, word parts, short needles, case, punctuation, definitions, nothing at all.
 TEXTS = ["serious case", "Serious Case Reviews", "chair", "lscb", "LSCB chair", "ch", "a",
@@ -98,3 +101,24 @@ def test_on_synthetic_authorities_the_index_gives_the_search_questions_rows(
     want = synthetic_store.select(sparql)
     assert want.rows, text
     assert _rows(index_for(synthetic_store).search(text)) == _rows(want)
+
+
+def _records_of_the_question(store: Store) -> list[tuple[str, str, bool, str, str, str]]:
+    return sorted((str(r["item"]), str(r["kind"]), str(r["property"]) in DEFINITIONS,
+                   str(r["value"]), str(r["itemLabel"]), str(r["kindLabel"]))
+                  for r in page_select(store, "search-records").rows)
+
+
+@pytest.mark.parametrize("kind", ["embedded", "memory", "synthetic"])
+def test_the_index_holds_exactly_the_texts_the_search_records_question_names(
+        kind: str, request: pytest.FixtureRequest) -> None:
+    """read_records scans Oxigraph's indexes instead of running search-records.rq (seconds
+    at national scale); the question stays the reference for what is searchable."""
+    store: Store = request.getfixturevalue(f"{kind}_store")
+    behind = store.oxigraph if store.oxigraph is not None else in_memory_copy(store).oxigraph
+    assert behind is not None
+    got = sorted((r.item, r.kind, r.is_definition, r.value, r.item_label, r.kind_label)
+                 for r in read_records(behind))
+    assert got == _records_of_the_question(store if kind != "memory"
+                                           else in_memory_copy(store))
+    assert index_for(store).count == len(got)
