@@ -31,6 +31,7 @@ def _cell(sample: dict[str, Any] | None, unit: str = "ms", p: str = "p95") -> st
 
 def machine_section(results: dict[str, Any]) -> list[str]:
     m = results.get("machine", {})
+    budgets = results.get("stage_budgets") or {}
     versions = ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items() if v)
     return [
         "## Machine", "",
@@ -40,8 +41,10 @@ def machine_section(results: dict[str, Any]) -> list[str]:
         f"{', '.join(str(x) for x in results.get('load_average', [])) or '–'} "
         f"(above {m.get('nproc')} means other work shared the cores and inflated the times).",
         f"- Run on {results.get('generated')}, took {_f(results.get('duration_s'), 0)} s "
-        "in all (stages: " + ", ".join(f"{stage} {seconds} s" for stage, seconds in
-                                       results.get("stage_seconds", [])) + ").",
+        "in all (stages, each with the time it took and its budget: " + ", ".join(
+            f"{stage} {seconds} s"
+            + (f" of {budgets[stage]:.0f}" if stage in budgets else "")
+            for stage, seconds in results.get("stage_seconds", [])) + ").",
         "",
     ]
 
