@@ -17,6 +17,10 @@ from rdflib import Graph, URIRef
 from dutygraph.store import EmbeddedStore
 from dutygraph.web import create_app
 
+# One worker runs this module (`pytest -n 2 --dist loadgroup`): the pages share most of their
+# links, and each link is fetched once (_CHECKED) only within one process, over one store.
+pytestmark = pytest.mark.xdist_group("entity-links")
+
 ID = "https://w3id.org/dutygraph/id/"
 PAGES = [
     "/id/role/dcs",

@@ -47,7 +47,7 @@ def _bound(store: Store, name: str, params: Params, *, recursive: bool) -> str:
     terms = resolve(store, query, params)
     graphs = graphs_for(store, query, terms)
     text = get_query(name, paths.queries_dir() / "chains") if recursive else query
-    return with_dataset(str(bind(text.sparql, text.param_names, terms)), graphs)
+    return str(with_dataset(str(bind(text.sparql, text.param_names, terms)), graphs))
 
 
 # Keyed by the store's id, and the store is kept with its answers, so the id is never reused

@@ -22,7 +22,15 @@ from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.store.chains import NATIONAL, chain_graph, is_chain_graph
 
 from .chains_support import bearers, cases, lookup_text, recursive_rows, rows, same_answer, texts
-from .conftest import SERVER_MARKS, remote_store
+from .conftest import remote_store
+
+# One worker runs this whole module (`pytest -n 2 --dist loadgroup`): its stores (the
+# reference, the memory store with its chains, the server's copy) and the recursive answers
+# every kind is compared with (chains_support.recursive_rows) are then built once, not once
+# on each worker; the server's tests are marked `server` but not put in the stores' "servers"
+# group, which would send them to the worker running every other server test.
+pytestmark = pytest.mark.xdist_group("chains")
+SERVER = [pytest.mark.server]
 
 DAYS: list[str | None] = [None, "2008-04-01", "2012-01-01", "2013-05-07", "2015-04-01",
                           "2019-09-30"]
@@ -31,7 +39,7 @@ MEMORY_DAYS: list[str | None] = [None, "2012-01-01"]
 AUTHORITIES = sorted({slug for f in repository_files()
                       if (slug := authority_slug(str(f.graph))) is not None})
 KINDS = [pytest.param("memory", id="memory"), pytest.param("embedded", id="embedded"),
-         pytest.param("oxigraph-server", id="oxigraph-server", marks=SERVER_MARKS)]
+         pytest.param("oxigraph-server", id="oxigraph-server", marks=SERVER)]
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +138,26 @@ def _without_links_of(triples: list, links: set[str]) -> list:  # type: ignore[t
     return [t for t in triples if t.subject.value not in links]
 
 
+# (authority, links taken out) -> the repository with that council loaded again without them.
+_RELOADED: dict[tuple[str, frozenset[str]], Store] = {}
+
+
+def _reloaded(authority: str, links: frozenset[str], triples: list) -> Store:  # type: ignore[type-arg]
+    """The same load on an in-memory Oxigraph store: the reference. It depends only on the
+    council and the links taken out, so each store kind is compared with one built once (a
+    full build of the repository with its chains, which was repeated for every kind)."""
+    key = (authority, links)
+    if key not in _RELOADED:
+        after = EmbeddedStore()
+        after.write(repository_source(), drop_others=True)
+        after.write(Source(graphs={authority_graph(authority): triples}),
+                    replace=[authority_graph(authority)])
+        _RELOADED[key] = after
+    return _RELOADED[key]
+
+
 @pytest.mark.parametrize("kind", ["memory", "embedded", pytest.param(
-    "oxigraph-server", marks=SERVER_MARKS)])
+    "oxigraph-server", marks=SERVER)])
 @pytest.mark.parametrize("authority", AUTHORITIES)
 def test_a_load_of_one_council_replaces_its_chains_with_its_graph(
         kind: str, authority: str, make_store: Callable[[str], Store]) -> None:
@@ -150,9 +176,7 @@ def test_a_load_of_one_council_replaces_its_chains_with_its_graph(
     before_other = (rows(store, texts(store, "reporting-lines", {"authority": other})[0])
                     if other else None)
     store.write(Source(graphs={graph: _without_links_of(triples, links)}), replace=[graph])
-    after = EmbeddedStore()  # the same load on an in-memory Oxigraph store: the reference
-    after.write(repository_source(), drop_others=True)
-    after.write(Source(graphs={graph: _without_links_of(triples, links)}), replace=[graph])
+    after = _reloaded(authority, frozenset(links), _without_links_of(triples, links))
     for day in ["2013-05-07", None]:
         params = {"authority": authority} | ({"as_of": day} if day else {})
         lookup, _ = texts(store, "reporting-lines", params)
