@@ -5,9 +5,12 @@ folder's conftest.py (their fixtures are re-exported there, so pytest finds them
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -126,10 +129,23 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], attempts: int = 24
     raise RuntimeError(f"the server did not answer {url}")
 
 
+_BUILT: list[Path] = []  # the one store `dutygraph build` made in this process, kept aside
+
+
 def build_store(folder: Path) -> Path:
-    """An embedded store folder built by `dutygraph build` in its own process."""
-    subprocess.run([str(DUTYGRAPH), "build", "--store", str(folder)], check=True,
-                   capture_output=True, timeout=600)
+    """An embedded store folder built by `dutygraph build` in its own process.
+
+    The build runs once per test process, into a folder of its own that nothing opens; each
+    caller (the web, hardening and limits servers) gets a copy of it. Why: the build is the
+    same every time (the repository's files), and a copy of its files takes a fraction of
+    the build, while each caller still has a folder no other test reads or writes."""
+    if not _BUILT:
+        built = Path(tempfile.mkdtemp(prefix="dutygraph-built-")) / "store"
+        subprocess.run([str(DUTYGRAPH), "build", "--store", str(built)], check=True,
+                       capture_output=True, timeout=600)
+        atexit.register(shutil.rmtree, built.parent, ignore_errors=True)
+        _BUILT.append(built)
+    shutil.copytree(_BUILT[0], folder, symlinks=True)
     return folder
 
 
