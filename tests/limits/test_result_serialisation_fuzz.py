@@ -20,9 +20,8 @@ from rdflib import Graph, URIRef
 
 from dutygraph.store import EmbeddedStore, MemoryStore, Store
 from dutygraph.web import create_app
+from tests.limits.answers_support import GRAPH_FORMATS, RESULT_FORMATS
 
-GRAPH_FORMATS = ["turtle", "nt", "jsonld", "rdfxml"]
-RESULT_FORMATS = ["json", "xml", "csv", "tsv"]
 IRI_CHARS = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:/#?.-_~%!$&'()*+,;=@"
     "éß中\u00a0")

@@ -22,17 +22,16 @@ from dutygraph.cli import main
 from dutygraph.limits.cache import ResultCache
 from dutygraph.store import EmbeddedStore, MemoryStore
 from dutygraph.web import create_app
+from tests.limits.answers_support import assert_written_by_a_worker
 
 # Named queries and parameters whose answers (rows, empty, non-ASCII labels) are compared.
-QUESTIONS: dict[str, dict[str, str]] = {
-    "the duties of one provision": {"provision": "CA 2004 s13(1)"},
-    "a search with many rows": {"text": "safeguarding"},
-    "a search that matches nothing": {"text": "zzqqxx-nothing"},
-    "a council's board partners on a day": {"authority": "Bromley", "as_of": "2013-03-01"},
+QUESTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "the duties of one provision": ("provision", {"provision": "CA 2004 s13(1)"}),
+    "a search with many rows": ("search", {"text": "safeguarding"}),
+    "a search that matches nothing": ("search", {"text": "zzqqxx-nothing"}),
+    "a council's board partners on a day": ("board-partners",
+                                            {"authority": "Bromley", "as_of": "2013-03-01"}),
 }
-QUERY_OF = {"the duties of one provision": "provision", "a search with many rows": "search",
-            "a search that matches nothing": "search",
-            "a council's board partners on a day": "board-partners"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +56,7 @@ def client(store_dir: str) -> Iterator[FlaskClient]:
 def test_the_cli_prints_the_bytes_the_api_sends(client: FlaskClient, store_dir: str,
                                                capsys: pytest.CaptureFixture[str],
                                                question: str, fmt: str) -> None:
-    name, params = QUERY_OF[question], QUESTIONS[question]
+    name, params = QUESTIONS[question]
     argv = ["query", name, "--format", fmt, "--store", store_dir]
     for key, value in params.items():
         argv += ["--param", f"{key}={value}"]
@@ -105,12 +104,7 @@ def test_the_rows_are_written_in_a_worker_of_the_store_not_in_the_server(
                          drop_others=True)
     app: Flask = create_app(store, {"QUERY_TIMEOUT": 60.0, "RESULT_CACHE_ENTRIES": 0})
     response = app.test_client().get(f"/api/queries/search.{fmt}", query_string={"text": "x"})
-    assert response.status_code == 200, response.get_data()[:300]
-    pid = int(response.get_data())
-    assert pid != os.getpid()
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        parent = int(fh.read().rpartition(")")[2].split()[1])
-    assert parent == app.extensions["dutygraph.executor"].pool.zygote_pid
+    assert_written_by_a_worker(app, response)
 
 
 def test_the_writer_refuses_a_format_it_does_not_know() -> None:
@@ -174,9 +168,4 @@ def test_an_upload_report_is_written_in_a_worker_of_the_store(
     app: Flask = create_app(store, {"QUERY_TIMEOUT": 120.0})
     response = app.test_client().post("/api/validate?as_of=2014-01-01", data=TESTSHIRE.encode(),
                                       content_type="text/turtle")
-    assert response.status_code == 200, response.get_data()[:300]
-    pid = int(response.get_data())
-    assert pid != os.getpid()
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        parent = int(fh.read().rpartition(")")[2].split()[1])
-    assert parent == app.extensions["dutygraph.executor"].pool.zygote_pid
+    assert_written_by_a_worker(app, response)
