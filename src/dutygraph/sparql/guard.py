@@ -25,6 +25,12 @@ explicitly (store/memory.py), so rdflib's loader is never reached.
 This guard is one layer. What makes a SERVICE it missed harmless is the query worker's
 sandbox (dutygraph.limits: its own network namespace and a Landlock rule set), in which the
 engine has no route to any host and reads no file but the store.
+
+Where it reads: a client's text (/sparql) is read in that worker too
+(limits.answers.protocol_answer), never in the server process, whose memory no cap holds; the
+checked text then needs no second reading there (a CheckedQuery is not read again, and the
+memory store finds the algebra kept here). Our own texts (the named queries' templates,
+bound by queries.binding) are read where they are used: they are not a client's choice.
 """
 
 from __future__ import annotations
