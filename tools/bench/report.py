@@ -225,11 +225,12 @@ def http_section(results: dict[str, Any]) -> list[str]:
                   f"{_f(run.get('seconds', 0) / 60, 1)} minutes of {run.get('clients')} "
                   "clients asking computed questions (the single-authority named queries over "
                   "50 authorities, `duties-of` and the question box's answer page, each with "
-                  "`Cache-Control: no-cache`), in blocks of a minute; the server's PSS sampled "
+                  "`Cache-Control: no-cache`), in blocks of up to a minute; the server's PSS "
+                  "sampled "
                   f"every second (idle before the run: {_f(run.get('idle_pss_mb'))} MB; peak "
                   f"{_f(run.get('peak_pss_mb'))} MB PSS, {_f(run.get('peak_rss_mb'))} MB summed "
                   "RSS).", "",
-                  "| minute from | requests | errors | req/s | p50 ms | p99 ms | PSS max MB | "
+                  "| block from | requests | errors | req/s | p50 ms | p99 ms | PSS max MB | "
                   "PSS at end MB |", "|---|---|---|---|---|---|---|---|"]
         for blk in run["blocks"]:
             lines.append(f"| {_f(blk.get('start_s'), 0)} s | {blk.get('requests')} | "
