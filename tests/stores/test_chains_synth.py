@@ -25,7 +25,12 @@ from .chains_support import (
     same_answer,
     synth_file,
 )
-from .conftest import SERVER_MARKS, remote_store
+from .conftest import remote_store
+
+# One worker runs this module (`pytest -n 2 --dist loadgroup`), so each seed's reference store
+# and its recursive answers are built once for every kind compared with them; the server's
+# run is marked `server` but kept out of the stores' "servers" group for the same reason.
+pytestmark = pytest.mark.xdist_group("chains-synth")
 
 COUNCILS = 20
 SEEDS = [1, 2]
@@ -36,7 +41,7 @@ ASKED = {"embedded": [1, 13, 20], "oxigraph-server": [2, 17], "memory": [5]}
 RUNS = [pytest.param("embedded", seed, id=f"embedded-seed{seed}") for seed in SEEDS] + [
     pytest.param("memory", SEEDS[0], id=f"memory-seed{SEEDS[0]}"),
     pytest.param("oxigraph-server", SEEDS[0], id=f"oxigraph-server-seed{SEEDS[0]}",
-                 marks=SERVER_MARKS)]
+                 marks=[pytest.mark.server])]
 
 
 @pytest.fixture(scope="module")
