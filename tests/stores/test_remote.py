@@ -26,8 +26,10 @@ from rdflib import Graph, URIRef
 from dutygraph.datasets import Source
 from dutygraph.errors import InputError, QueryTimeout, StoreError
 from dutygraph.store import open_store
-from dutygraph.store.base import GRAPH_PREFIX
+from dutygraph.store.base import GRAPH_PREFIX, SelectResult
 from dutygraph.store.remote import (
+    GRAPHS_LISTED,
+    GRAPHS_SCANNED,
     STAGING_PREFIX,
     RemoteStore,
     _guess_update_url,
@@ -418,3 +420,30 @@ def test_each_query_carries_the_time_limit_for_the_server(
         httpd.server_close()
     assert "timeout=2500" in seen[0].split("&")
     assert not any(part.startswith("timeout=") for part in seen[1].split("&"))
+
+
+@pytest.mark.server
+def test_oxigraph_lists_the_non_empty_graphs_from_its_list_of_graphs_not_by_a_scan() -> None:
+    """The graph list every query without FROM sends is read from Oxigraph's list of named
+    graphs (0.4 s at 1,530 councils against 17 s for the scan): the same names, empty graphs
+    and graphs that are not dutygraph's left out, as the scan leaves them out."""
+    empty, foreign = URIRef(GRAPH_PREFIX + "test/empty"), URIRef("http://example.org/graph/x")
+    with oxigraph_server() as srv:
+        store = remote_store(srv)
+        store.replace_graphs({A: graph_with(2, "a"), B: graph_with(1, "b")}, drop_others=True)
+        store.update(f"CREATE GRAPH <{empty}> ; "
+                     f"INSERT DATA {{ GRAPH <{foreign}> {{ <http://example.org/s> "
+                     "<http://example.org/p> 1 } }")
+        sent: list[str] = []
+        select = store._select
+
+        def spy(query: str, dataset: bool = True) -> SelectResult:
+            sent.append(query)
+            return select(query, dataset)
+
+        store._select = spy  # type: ignore[method-assign]
+        store._forget_graphs()
+        assert store.graph_names() == [A, B]
+        assert sent == [GRAPHS_LISTED]
+        scanned = {str(row["g"]) for row in select(GRAPHS_SCANNED, dataset=False)}
+        assert scanned == {str(A), str(B)}
