@@ -98,18 +98,24 @@ def write_index(store: ox.Store, folder: Path) -> Path:
 
     Written under a temporary name with journaling and syncing off (a half-written file is
     thrown away with its folder, never repaired), then fsync'd and renamed, then the folder
-    fsync'd: when this returns, the file is complete on disk before the folder is published."""
+    fsync'd: when this returns, the file is complete on disk before the folder is published.
+    SQLite's failures (a full disk) are raised as OSError."""
     path = folder / FILE
     tmp = folder / (FILE + ".tmp")
     tmp.unlink(missing_ok=True)
     records = read_records(store)
-    db = sqlite3.connect(tmp)
     try:
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        fill(db, records, {"generation": generation_name(folder)})
-    finally:
-        db.close()
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            fill(db, records, {"generation": generation_name(folder)})
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        # An OSError, as the disk's other failures are: the writer then reports it (exit 3)
+        # and keeps the current generation, instead of a traceback (e.g. the disk is full).
+        raise OSError(f"cannot write the text index {tmp}: {exc}") from exc
     _fsync(tmp)
     os.replace(tmp, path)
     _fsync(folder)
