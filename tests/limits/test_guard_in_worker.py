@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 
 from dutygraph.errors import InputError
+from dutygraph.limits import answers
 from dutygraph.sparql import check_query, guard
 from dutygraph.sparql.limits import MAX_DEPTH, MAX_NESTING
 from dutygraph.store import MemoryStore, Store
@@ -35,6 +36,12 @@ REFUSED = [
     "SELECT * WHERE { ?s ?p \"\\uD800\" }",
     "SELECT * FROM nope:g WHERE { ?s ?p ?o }",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test asks its workers afresh: the server process keeps the guard's refusals."""
+    monkeypatch.setattr(answers, "_VERDICTS", answers._GuardVerdicts())
 
 
 def refusal(query: str) -> InputError:
@@ -87,7 +94,11 @@ def test_the_thread_executor_answers_and_refuses_exactly_as_the_process_workers_
             answers = {}
             for kind, client in clients.items():
                 response = client.get("/sparql", query_string={"query": query, "format": fmt})
-                answers[kind] = (response.status_code, response.get_data(as_text=True))
+                # An answer's words, a graph's order of triples aside (a worker of an
+                # exec'd zygote has a hash seed of its own): its status and type.
+                answers[kind] = (response.status_code, response.mimetype,
+                                 "" if response.status_code == 200
+                                 else response.get_data(as_text=True))
             assert answers["process"] == answers["thread"], (query, fmt)
 
 
@@ -143,3 +154,32 @@ def test_reading_slower_than_the_time_limit_is_judged_by_the_guard_not_stopped(
         assert "SERVICE is not allowed" in refused.get_data(as_text=True)
     finally:
         guard._check.cache_clear()
+
+
+class Refusing:
+    """An executor that runs nothing: any call that reaches it fails the test."""
+
+    timeout = 20.0
+
+    def store_call(self, *_args: Any) -> Any:
+        raise AssertionError("a worker was asked")
+
+    def call(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a worker was asked")
+
+
+def test_a_refusal_of_the_guard_is_said_again_without_asking_a_worker(store: Store) -> None:
+    """A client repeating a refused query costs no parse: the server process keeps the
+    guard's verdict (by a digest of the text) and says it again, with the same words."""
+    app = _app(store, "process")
+    client = app.test_client()
+    first = {query: client.get("/sparql", query_string={"query": query}) for query in REFUSED}
+    app.extensions["dutygraph.executor"] = Refusing()
+    for query, response in first.items():
+        again = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == again.status_code == 400, query
+        assert again.get_data() == response.get_data(), query
+    # Only the guard's refusals are kept: a query it accepts goes to the executor again.
+    accepted = client.get("/sparql", query_string={"query": ACCEPTED[0]})
+    assert "a worker was asked" in accepted.get_data(as_text=True)
+    assert len(answers._VERDICTS._kept) == len(REFUSED)

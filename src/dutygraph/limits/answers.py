@@ -19,7 +19,10 @@ into it by queries.binding, which reads only the VALUES block it writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -97,19 +100,59 @@ def answer(store: Store, query: str, keys: Sequence[str], max_rows: int,
 
 @dataclass(frozen=True)
 class Refusal:
-    """A refusal made in the server process (a format nobody can carry), sent to the worker
-    to be raised there only if the answer needs it, in the order the guard's own come."""
+    """A refusal kept as data: one made in the server process (a format nobody can carry),
+    sent to the worker to be raised there only if the answer needs it, in the order the
+    guard's own come; or the guard's, kept by the server process (_GuardVerdicts)."""
 
     kind: type[InputError]
     reason: str
     parameter: str | None
+    line: int | None = None
 
     @classmethod
     def of(cls, exc: InputError) -> Refusal:
-        return cls(type(exc), exc.reason, exc.parameter)
+        return cls(type(exc), exc.reason, exc.parameter, exc.line)
 
     def error(self) -> InputError:
-        return self.kind(self.reason, parameter=self.parameter)
+        return self.kind(self.reason, line=self.line, parameter=self.parameter)
+
+
+class GuardRefusal(InputError):
+    """The guard's refusal of a client's text, as the worker sends it back: an InputError
+    (the same 400 and words), of its own kind so the server process can keep it."""
+
+
+class _GuardVerdicts:
+    """The guard's last refusals, by a digest of the text, in the server process.
+
+    Why: the guard's verdict depends on the text alone, and a refusal can cost its worker
+    seconds of CPU (a query the parser stops at its budget). When the server process parsed,
+    its cache of verdicts answered a repeat at once; now that the parse is the worker's (and a
+    worker that went long is retired with its cache), the server keeps what it was told, a
+    digest and a message a refusal, so a client repeating a refused query costs no parse."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._kept: OrderedDict[bytes, Refusal] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def get(self, key: bytes) -> Refusal | None:
+        with self._lock:
+            return self._kept.get(key)
+
+    def put(self, key: bytes, refusal: Refusal) -> None:
+        with self._lock:
+            self._kept[key] = refusal
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+_VERDICTS = _GuardVerdicts()
 
 
 Formats = tuple[str, ...] | Refusal
@@ -141,7 +184,10 @@ def protocol_answer(store: Store, request: ProtocolQuery, max_rows: int,
     the parameter, goes back as it is), put the protocol's dataset in place, and run and
     write the answer: in the worker, as one call. The time limit counts from the end of the
     guard's reading (limits.reading); the guard's own CPU budget bounds the reading."""
-    checked = check_query(request.text)
+    try:
+        checked = check_query(request.text)
+    except InputError as exc:
+        raise Refusal(GuardRefusal, exc.reason, exc.parameter, exc.line).error() from None
     reading.done_reading()
     query = checked
     if request.default_graphs or request.named_graphs:
@@ -155,11 +201,20 @@ def protocol_answer(store: Store, request: ProtocolQuery, max_rows: int,
 def protocol_serialised(store: LimitedStore, request: ProtocolQuery,
                         max_bytes: int) -> Serialised:
     """The written answer of a /sparql request, from the answer cache or from a worker. An
-    answer refused (by the guard, too many rows or bytes, no format can carry it) raises, so
-    it is never kept."""
+    answer refused (too many rows or bytes, no format can carry it) raises, so it is never
+    kept; a refusal of the guard's is kept (_GuardVerdicts) and said again without a worker."""
+    key = _VERDICTS.key(request.text)
+    kept = _VERDICTS.get(key)
+    if kept is not None:
+        raise kept.error()
+
     def compute() -> Serialised:
-        written: Serialised = store.executor.call(protocol_answer, store.inner, request,
-                                                  store.max_rows, max_bytes)
+        try:
+            written: Serialised = store.executor.call(protocol_answer, store.inner, request,
+                                                      store.max_rows, max_bytes)
+        except GuardRefusal as exc:
+            _VERDICTS.put(key, Refusal.of(exc))
+            raise
         return written
 
     return store.remember(("sparql", request, max_bytes), compute,
