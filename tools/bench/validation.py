@@ -195,45 +195,63 @@ def revalidate_one(store: Any, slug: str, reps: int, budget_s: float,
 
 def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: dt.date, *,
                      reps_all: int, reps_one: int, timeouts: dict[str, float],
-                     skip: dict[str, str] | None = None,
-                     subset: Path | None = None) -> dict[str, Any]:
-    """pyshacl on the shapes as they are; pyrudof and shacl-rust on them as they are (to show
-    what they support) and on the rewritten shapes (rustshapes.py), on the whole data and on
-    one authority."""
+                     skip: dict[str, str] | None = None, subset: Path | None = None,
+                     out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """pyshacl and Jena on the shapes as they are; pyrudof and shacl-rust on them as they are
+    (to show what they support) and on the rewritten shapes (rustshapes.py); on one
+    authority, on the subset, then on all, each run with its own time budget.
+
+    Every validator's cheap runs come before any validator's run on all authorities, so that
+    a stage stopped at its budget still has them; `out` is filled as the runs finish (the
+    caller's dict, so a stopped stage keeps what finished), and the comparisons with pyshacl
+    are made from the findings files whatever stopped the runs."""
     from .rustshapes import rewrite
 
-    out: dict[str, Any] = {}
-    union_ctx = with_context(union, as_of, folder / "union-context.nt")
-    one_ctx = with_context(one, as_of, folder / "one-context.nt")
-    subset_ctx = with_context(subset, as_of, folder / "subset-context.nt") if subset else None
-    rewritten = folder / "shapes-rewritten.ttl"
-    out["rewrite"] = rewrite(shapes, union_ctx, rewritten)
+    out = {} if out is None else out
     rust = ["pyrudof"]
     if importlib.util.find_spec("shacl_rust") is not None:
         rust.append("shacl_rust")
     else:
         out["shacl_rust"] = {"error": "not installed (pip install shacl-rust)"}
-    runs: list[tuple[str, str, Path, bool]] = [("pyshacl", "pyshacl", shapes, True),
-                                               ("jena", "jena", shapes, True)]
-    for name in rust:
-        runs.append((name, name + "_as_is", shapes, False))
-        runs.append((name, name, rewritten, True))
-    for task, key, shape_file, timed in runs:
-        out[key] = {}
+    try:
+        union_ctx = with_context(union, as_of, folder / "union-context.nt")
+        one_ctx = with_context(one, as_of, folder / "one-context.nt")
+        subset_ctx = with_context(subset, as_of, folder / "subset-context.nt") \
+            if subset else None
+        rewritten = folder / "shapes-rewritten.ttl"
+        out["rewrite"] = rewrite(shapes, union_ctx, rewritten)
+        runs: list[tuple[str, str, Path, bool]] = [("pyshacl", "pyshacl", shapes, True),
+                                                   ("jena", "jena", shapes, True)]
+        for name in rust:
+            runs.append((name, name + "_as_is", shapes, False))
+            runs.append((name, name, rewritten, True))
         scopes: list[tuple[str, Path, int]] = [("one", one_ctx, reps_one)]
-        if timed and subset_ctx is not None:
+        if subset_ctx is not None:
             scopes.append(("subset", subset_ctx, 1))
-        if timed:
-            scopes.append(("all", union_ctx, reps_all))
+        scopes.append(("all", union_ctx, reps_all))
+        for _task, key, _shape_file, _timed in runs:
+            out[key] = {}
+            for scope, _data, _reps in scopes:
+                (folder / f"findings-{key}-{scope}.json").unlink(missing_ok=True)
         for scope, data, reps in scopes:
-            findings = folder / f"findings-{key}-{scope}.json"
-            findings.unlink(missing_ok=True)
-            if scope == "all" and skip and key in skip:
-                out[key][scope] = {"n": 0, "error": skip[key], "skipped": True}
-                continue
-            out[key][scope] = _external(task, data, shape_file, reps,
-                                        timeouts[f"{task}_{scope}"], findings)
-    for key in [k for k in out if k.startswith(("pyrudof", "shacl_rust", "jena"))] + ["dutygraph"]:
+            for task, key, shape_file, timed in runs:
+                if scope != "one" and not timed:
+                    continue
+                if scope == "all" and skip and key in skip:
+                    out[key][scope] = {"n": 0, "error": skip[key], "skipped": True}
+                    continue
+                out[key][scope] = _external(task, data, shape_file, reps,
+                                            timeouts[f"{task}_{scope}"],
+                                            folder / f"findings-{key}-{scope}.json")
+    finally:
+        _compare_all(folder, out, rust)
+    return out
+
+
+def _compare_all(folder: Path, out: dict[str, Any], rust: list[str]) -> None:
+    """Each validator's findings against pyshacl's, scope by scope, where both finished."""
+    for key in [k for k in out if k.startswith(("pyrudof", "shacl_rust", "jena"))] + \
+            ["dutygraph"]:
         for scope in ("one", "subset", "all"):
             cmp = compare(folder / f"findings-pyshacl-{scope}.json",
                           folder / f"findings-{key}-{scope}.json")
@@ -248,7 +266,6 @@ def plain_validators(folder: Path, shapes: Path, union: Path, one: Path, as_of: 
                           folder / "findings-dutygraph-all.json")
             if cmp is not None:
                 out.setdefault("cross_check", {})[key] = cmp
-    return out
 
 
 AS_OF = synth.AS_OF
