@@ -18,7 +18,6 @@ from typing import Any
 import psutil
 
 from .findings import dutygraph_findings_keys, finding_key
-from .measure import result_size
 
 
 def emit(record: dict[str, Any]) -> None:
@@ -61,23 +60,16 @@ def task_memory_queries(args: dict[str, Any]) -> None:
     del graphs
     gc.collect()
     emit({"load_s": time.perf_counter() - t0})
+    from .queries import time_calls
+
     budget = args["per_query_budget_s"]
     for item in args["queries"]:
-        runs: list[float] = []
-        rows = None
-        error = None
-        started = time.perf_counter()
-        try:
-            for _ in range(args["reps"]):
-                t = time.perf_counter()
-                result = run_query(store, item["name"], item["params"])
-                runs.append(time.perf_counter() - t)
-                rows = result_size(result)
-                if time.perf_counter() - started > budget:
-                    break
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        emit({"query": item["name"], "runs": runs, "rows": rows, "error": error})
+        # timed warm, as on the embedded store: the first call (which builds the memory
+        # store's text index for `search`, say) is a warm-up
+        sample = time_calls(lambda q=item: run_query(store, q["name"], q["params"]),
+                            args["reps"], budget)
+        emit({"query": item["name"], "runs": sample.runs, "rows": sample.extra.get("rows"),
+              "error": sample.error})
 
 
 def task_embedded_query(args: dict[str, Any]) -> None:
