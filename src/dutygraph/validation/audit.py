@@ -12,14 +12,16 @@ import csv
 import datetime as dt
 import html
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from ..store import Store
 from .api import labels_of, run_view
 from .assessment import STATUSES, Cell, counts, met_witnesses
-from .dataset import DataView, view_of_store
+from .dataset import DataView, store_shared_quads, view_of_store
 from .dates import AsOf, resolve
-from .records import without_future_records
 from .report import (
     FINDING_OUTCOMES,
     MET,
@@ -124,15 +126,19 @@ class AuditMatrix:
             *rows, "</tbody></table>", "</body>", "</html>"]) + "\n"
 
 
-def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> AuditMatrix:
+def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None, *,
+               shared: Sequence[ox.Quad] | None = None) -> AuditMatrix:
     shape_set = shapes or load_shapes()
-    report = run_view(view, as_of, "fast", None, shape_set)
     active = [s for s in shape_set.shapes if not s.deactivated]
+
+    def witnessed(used: DataView, original: DataView, cells: dict[tuple[str, str], Cell]
+                  ) -> None:
+        # The witnesses are read from the records the run could use on the day (records.py),
+        # batch by batch: a met cell never cites a record from the future or a stale one.
+        met_witnesses(used, active, cells, as_of.day, original)
+
+    report = run_view(view, as_of, "fast", None, shape_set, shared=shared, each=witnessed)
     cells = report.cells
-    # The witnesses are read from the records the run could use on the day (records.py):
-    # a met cell never cites a record from the future or a stale one.
-    used, _left_out = without_future_records(view, as_of)
-    met_witnesses(used, active, cells, as_of.day, view)
     provision_labels = labels_of(view, [p for s in active for p in s.provisions])
     return AuditMatrix(as_of=as_of.day, authorities=report.authorities, requirements=active,
                        cells=cells, provision_labels=provision_labels)
@@ -141,7 +147,8 @@ def audit_view(view: DataView, as_of: AsOf, shapes: ShapeSet | None = None) -> A
 def audit_store(store: Store, *, as_of: dt.date | None = None,
                 shapes: ShapeSet | None = None) -> AuditMatrix:
     """The compliance matrix of every authority in the store on the date (default today)."""
-    return audit_view(view_of_store(store, None), resolve(as_of), shapes)
+    return audit_view(view_of_store(store, None), resolve(as_of), shapes,
+                      shared=store_shared_quads(store))
 
 
 __all__ = ["MET", "NOT_APPLICABLE", "NOT_EVIDENCED", "NOT_MET", "STATUSES", "SUPERSEDED",

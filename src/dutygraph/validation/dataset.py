@@ -5,17 +5,20 @@ Validation is scoped per authority: an authority's findings depend only on its o
 ontology, source documents, national chains), so validating some authorities reads those and
 no other authority's graph (that is what keeps re-validating one changed authority fast), and
 validating all of them reads the union. The shared graphs go into every such view, as into
-every batch the engine runs (engine.authority_batches, same graph_owners): a view that left
-one out (the source graphs hold the documents' dates) could judge an authority differently
-alone than with all the others, and auditing in groups must give the whole audit.
-An embedded store is queried in place (Oxigraph restricts the default graph to the chosen
-named graphs); any other store, an upload or a set of files is first copied into an
-in-memory Oxigraph store.
+every batch a validation runs (view_batches, and engine.authority_batches for the engine
+alone; same graph_owners): a view that left one out (the source graphs hold the documents'
+dates) could judge an authority differently alone than with all the others, and auditing in
+groups must give the whole audit. An embedded store's view is read in place (Oxigraph
+restricts the default graph to the chosen named graphs) and each batch copied from it once;
+any other store, an upload or a set of files is first copied into an in-memory Oxigraph
+store. An embedded store's graph names and shared graphs are read once per version of the
+store (store_graph_names, store_shared_quads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -174,11 +177,107 @@ def graph_owners(names: Sequence[str]) -> dict[str, str | None]:
     return out
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A view's named graphs: the shared ones, and each authority's own (graph_owners)."""
+
+    shared: tuple[str, ...]
+    owned: dict[str, tuple[str, ...]]  # authority slug -> its graphs
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Layout:
+        owner = graph_owners(sorted(set(names)))
+        owned: dict[str, list[str]] = {}
+        for name, slug in owner.items():
+            if slug is not None:
+                owned.setdefault(slug, []).append(name)
+        return cls(tuple(n for n, slug in owner.items() if slug is None),
+                   {slug: tuple(gs) for slug, gs in sorted(owned.items())})
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Some authorities of a view in a store of their own: the shared graphs' quads and
+    their own graphs' quads, read once from the view's store (records.audited_batch makes
+    the store, leaving out what the day may not use). The first batch also answers for what
+    no authority of the view owns (an authority known only from a shared graph, a finding on
+    a shared node), so that it is reported once and not once per batch."""
+
+    slugs: frozenset[str]
+    everyone: frozenset[str]  # the slugs of every batch of the view
+    shared: Sequence[ox.Quad]
+    own: Sequence[ox.Quad]
+    first: bool
+
+    def answers_for(self, authority: str | None) -> bool:
+        """Whether a finding or a cell of this authority (None: of no authority) is this
+        batch's to report: its own authorities', and the unowned ones in the first batch."""
+        slug = authority_slug(authority) if authority else None
+        if slug is not None and slug in self.slugs:
+            return True
+        return self.first and (slug is None or slug not in self.everyone)
+
+
+def _graph_quads(store: ox.Store, names: Iterable[str]) -> list[ox.Quad]:
+    out: list[ox.Quad] = []
+    for name in names:
+        out.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+    return out
+
+
+def view_batches(view: DataView, size: int,
+                 shared: Sequence[ox.Quad] | None = None) -> Iterator[Batch]:
+    """The view's authorities in batches of at most `size`, each with the shared graphs:
+    what an authority's findings depend on (this module's docstring), so every step of a
+    validation (the records left out, the shapes, the report, the cells) costs the same per
+    batch at any national size, and validating all authorities grows with their number.
+    `shared`: the view's shared graphs' quads, when the caller keeps them (store_layout)."""
+    if view.graphs is None:
+        names = [g.value for g in view.store.named_graphs() if isinstance(g, ox.NamedNode)]
+    else:
+        names = [str(g) for g in view.graphs]
+    layout = Layout.of(names)
+    common = _graph_quads(view.store, layout.shared) if shared is None else shared
+    slugs = sorted(layout.owned)
+    everyone = frozenset(slugs)
+    starts = range(0, len(slugs), max(size, 1)) if slugs else range(1)
+    for start in starts:
+        chosen = slugs[start:start + max(size, 1)]
+        yield Batch(frozenset(chosen), everyone, common,
+                    _graph_quads(view.store, [g for s in chosen for g in layout.owned[s]]),
+                    start == 0)
+
+
+def _read_layout(store: Store) -> tuple[frozenset[str], Layout, tuple[ox.Quad, ...] | None]:
+    names = frozenset(str(n) for n in store.graph_names())
+    layout = Layout.of(names)
+    if store.oxigraph is None:
+        return names, layout, None
+    return names, layout, tuple(_graph_quads(store.oxigraph, layout.shared))
+
+
+_STORE_LAYOUTS = PerVersion(_read_layout)
+
+
+def store_graph_names(store: Store) -> frozenset[str]:
+    """The store's graph names, read once per version of the store: re-validating one
+    authority should not sort the names of every other authority's graphs."""
+    return _STORE_LAYOUTS(store)[0]
+
+
+def store_shared_quads(store: Store) -> tuple[ox.Quad, ...] | None:
+    """An embedded store's shared graphs (framework, ontology, sources, national chains) as
+    quads, read once per version of the store: every batch and every re-validation of one
+    authority starts from them instead of reading them from disk again (None for a store
+    that is not Oxigraph: its view is a copy already)."""
+    return _STORE_LAYOUTS(store)[2]
+
+
 def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> DataView:
     """The shared graphs and the given authorities' own graphs of a store (all graphs when
     None): what the whole store's view holds, less the other authorities' graphs."""
-    names = set(store.graph_names())
-    if FRAMEWORK_GRAPH not in names:
+    names, layout, _shared = _STORE_LAYOUTS(store)
+    if str(FRAMEWORK_GRAPH) not in names:
         raise StoreError(f"the store at {store.location} has no national framework graph "
                          f"<{FRAMEWORK_GRAPH}>; run 'dutygraph build' first")
     chosen: list[URIRef] | None = None
@@ -187,14 +286,15 @@ def view_of_store(store: Store, authorities: Iterable[URIRef] | None = None) -> 
         for a in authorities:
             slug = authority_slug(str(a))
             graph = authority_graph(slug) if slug else None
-            if slug is None or graph is None or graph not in names:
+            if slug is None or graph is None or str(graph) not in names:
                 raise InputError(f"no graph for authority {a} in the store", parameter="authority")
             wanted.add(slug)
-        owner = graph_owners(sorted(str(n) for n in names))
-        chosen = [URIRef(n) for n, slug in owner.items() if slug is None or slug in wanted]
+        chosen = sorted(URIRef(n) for n in [*layout.shared, *(
+            g for slug in sorted(wanted) for g in layout.owned.get(slug, ()))])
     if store.oxigraph is not None:  # read in place, not copied
         return DataView(store.oxigraph, chosen)
-    return view_of_graphs({g: store.export_graph(g) for g in (chosen or sorted(names))})
+    return view_of_graphs({g: store.export_graph(g)
+                           for g in (chosen or sorted(URIRef(n) for n in names))})
 
 
 def view_of_upload(upload: Graph | Iterable[ox.Triple],

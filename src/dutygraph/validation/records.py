@@ -17,15 +17,19 @@ every format sees the same data:
   and never shown met, or not met, by an old document. The audit names the latest record and
   how long before the day it was made (AuditedView.stale, assessment.explain_stale).
 
-Subjects without a dg:asAt (hand-written test data, uploads) are undated and kept. The copy
-is made only when something is to be left out, so validating data with nothing stale or
-future reads the store in place.
+Subjects without a dg:asAt (hand-written test data, uploads) are undated and kept. A
+validation (api.run_view) applies both rules per batch of authorities, in the batch's own
+store (audited_batch): what is left out of an authority depends only on its graphs and the
+shared ones, and a pass over the whole national store to find and copy them cost more than
+the shapes. without_future_records applies them to a whole view, copying it only when
+something is to be left out (what tools/bench and the Jena comparison give other validators).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,13 +103,34 @@ def _day(node: object) -> dt.date | None:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
+@lru_cache(maxsize=65536)
+def _lexical_day(lexical: str, datatype: str) -> dt.date | None:
+    """_day of a literal given by its lexical form and datatype: a store holds few distinct
+    document dates and many records, so each is read as rdflib reads it once."""
+    return _day(Literal(lexical, datatype=URIRef(datatype)))
+
+
+def _solutions(view: DataView, sparql: str) -> ox.QuerySolutions:
+    """A SELECT's solutions in Oxigraph's own terms: the records' queries read every dated
+    record of the view, and making an rdflib term of each cost more than the query."""
+    if view.graphs is None:
+        found = view.store.query(sparql, use_default_graph_as_union=True)
+    else:
+        found = view.store.query(sparql, default_graph=[ox.NamedNode(str(g))
+                                                         for g in view.graphs])
+    assert isinstance(found, ox.QuerySolutions)
+    return found
+
+
 def record_dates(view: DataView) -> dict[str, list[dt.date]]:
     """Each dated subject's document dates."""
     out: dict[str, list[dt.date]] = defaultdict(list)
-    for r in view.select(internal_text("record-dates", {})):
-        day = _day(r.get("d"))
-        if day is not None and "s" in r:
-            out[str(r["s"])].append(day)
+    for r in _solutions(view, internal_text("record-dates", {})):
+        s, d = r["s"], r["d"]
+        if isinstance(s, ox.NamedNode) and isinstance(d, ox.Literal):
+            day = _lexical_day(d.value, d.datatype.value)
+            if day is not None:
+                out[s.value].append(day)
     return out
 
 
@@ -151,11 +176,14 @@ def stale_records(view: DataView, as_of: AsOf,
     if not known:
         return []
     dates = record_dates(view) if dates is None else dates
-    rows = view.select(internal_text("windowed-records",
-                                     {"term": [URIRef(t) for t in sorted(known)]}))
+    rows = _solutions(view, internal_text("windowed-records",
+                                          {"term": [URIRef(t) for t in sorted(known)]}))
     out = []
     for r in rows:
-        subject, term = str(r["s"]), str(r["term"])
+        s, t = r["s"], r["term"]
+        if not isinstance(s, ox.NamedNode) or not isinstance(t, ox.NamedNode):
+            continue
+        subject, term = s.value, t.value
         past = [d for d in dates.get(subject, []) if d <= as_of.day]
         if not past:
             continue
@@ -177,15 +205,45 @@ class AuditedView(DataView):
         self.stale = stale
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """What a view may not use on a day: records from the future, stale records (whole, or a
+    property's triples), and links to the future ones."""
+
+    future: set[str]
+    stale: list[Stale]
+
+    @property
+    def whole(self) -> set[str]:
+        return self.future | {s.subject for s in self.stale if s.window.is_class}
+
+    @property
+    def partial(self) -> set[tuple[str, str]]:
+        return {(s.subject, s.window.term) for s in self.stale if not s.window.is_class}
+
+    def subjects(self) -> set[str]:
+        """The records left out, each counted once (report.ignored_records)."""
+        return self.whole | {s for s, _p in self.partial}
+
+    def __bool__(self) -> bool:
+        return bool(self.future or self.stale)
+
+    def keep(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        whole, partial, future = self.whole, self.partial, self.future
+        return (q for q in quads if not _left_out(q, whole, partial, future))
+
+
+def left_out(view: DataView, as_of: AsOf) -> LeftOut:
+    """The records of the view it may not use on the day."""
+    dates = record_dates(view)
+    return LeftOut(future_subjects(view, as_of, dates), stale_records(view, as_of, dates))
+
+
 def without_future_records(view: DataView, as_of: AsOf) -> tuple[DataView, int]:
     """The view without the records it may not use on the as-of date (from the future, or
     stale), and how many records were left out (the view itself when there are none)."""
-    dates = record_dates(view)
-    future = future_subjects(view, as_of, dates)
-    stale = stale_records(view, as_of, dates)
-    whole = future | {s.subject for s in stale if s.window.is_class}
-    partial = {(s.subject, s.window.term) for s in stale if not s.window.is_class}
-    if not whole and not partial:
+    out = left_out(view, as_of)
+    if not out:
         return view, 0
     source = view.store
     if view.graphs is None:
@@ -194,10 +252,28 @@ def without_future_records(view: DataView, as_of: AsOf) -> tuple[DataView, int]:
         names = [ox.NamedNode(str(g)) for g in view.graphs]
     copy = ox.Store()
     for name in names:
-        copy.extend(q for q in source.quads_for_pattern(None, None, None, name)
-                    if not _left_out(q, whole, partial, future))
-    left_out = len(whole) + len({s for s, _p in partial} - whole)
-    return AuditedView(copy, view, future, stale), left_out
+        copy.extend(out.keep(source.quads_for_pattern(None, None, None, name)))
+    return AuditedView(copy, view, out.future, out.stale), len(out.subjects())
+
+
+def audited_batch(shared: Sequence[ox.Quad], own: Sequence[ox.Quad],
+                  as_of: AsOf) -> tuple[DataView, set[str]]:
+    """A batch of authorities (dataset.Batch: the shared graphs' quads and its authorities'
+    own) in a store of its own, without the records it may not use on the day, and the
+    records left out. Its records are found in the batch, not in the whole store: what is
+    left out of an authority depends on its graphs and the shared ones alone, so a batch
+    costs the same at any national size."""
+    original = ox.Store()
+    original.extend(shared)
+    original.extend(own)
+    whole = DataView(original, None)
+    out = left_out(whole, as_of)
+    if not out:
+        return whole, set()
+    copy = ox.Store()
+    copy.extend(out.keep(shared))
+    copy.extend(out.keep(own))
+    return AuditedView(copy, whole, out.future, out.stale), out.subjects()
 
 
 def _left_out(q: ox.Quad, whole: set[str], partial: set[tuple[str, str]],
