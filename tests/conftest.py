@@ -20,7 +20,8 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 @pytest.fixture(scope="session")
 def repo_graphs() -> dict[URIRef, Graph]:
     """Every named graph the repository's files make, parsed once per test process."""
-    return load_graphs(repository_files())
+    graphs: dict[URIRef, Graph] = load_graphs(repository_files())
+    return graphs
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,28 @@ def embedded_store(repo_graphs: dict[URIRef, Graph],
     store = EmbeddedStore(tmp_path_factory.mktemp("oxigraph"))
     store.replace_graphs(repo_graphs, drop_others=True)
     return store
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make `--dist loadgroup` group again under pytest 9.
+
+    Why: pytest-xdist (3.8) marks a test's group by appending "@group" to `item._nodeid`, but
+    pytest 9.2 reads a node's id from `item._id` (a structured NodeId), so the suffix was
+    dropped and every xdist_group mark was ignored: the tests of a group ran on both workers,
+    each starting its own servers and building its own module fixtures. This does what xdist
+    means to, through the attribute pytest now reads (only in an xdist worker run with
+    --dist loadgroup, and only where xdist's own suffix did not take).
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # an older pytest, where xdist's own suffix works
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
