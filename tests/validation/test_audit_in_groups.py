@@ -27,6 +27,10 @@ from dutygraph.validation.audit import NOT_MET, AuditMatrix, audit_view
 from dutygraph.validation.dataset import graph_owners, view_of_store
 from dutygraph.validation.dates import resolve
 
+# One worker runs this module (`pytest -n 2 --dist loadgroup`): its six stores (two synthetic
+# seeds and the repository, each on two kinds) are built once, not on each worker.
+pytestmark = pytest.mark.xdist_group("audit-in-groups")
+
 SEEDS = (1, 2)
 AUTHORITIES = 12  # with Bromley and Harrow, 14: groups of 10 split them, unevenly
 DEFECT_RATE = 0.25
