@@ -92,8 +92,9 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=str(CHROMEDRIVER))
     drv = webdriver.Chrome(service=service, options=options)
-    drv.set_page_load_timeout(60)
-    drv.set_script_timeout(30)
+    # Upper bounds, not timings: a busy shared machine must not fail a page that loads.
+    drv.set_page_load_timeout(180)
+    drv.set_script_timeout(120)
     try:
         yield drv
     finally:

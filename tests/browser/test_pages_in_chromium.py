@@ -25,7 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 UPLOADS = Path(__file__).resolve().parent / "uploads"
 HOSTILE = "https://w3id.org/dutygraph/id/function/zz-test-hostile-label"
-WAIT = 20  # seconds: an upper bound for a page to settle, never asserted as a timing
+# seconds: an upper bound for a page to settle, never asserted as a timing (a settled page
+# ends the wait at once; 20 s ran out for the SPARQL editor under load 21 on 2 cores)
+WAIT = 120
 
 
 def wait(driver: WebDriver) -> WebDriverWait:
