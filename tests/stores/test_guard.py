@@ -75,3 +75,19 @@ def test_from_clauses_are_read_with_prefixes_and_base_resolved() -> None:
 def test_a_graph_the_store_does_not_hold_is_an_empty_graph_on_every_store(
         query: str, empty_store: Store) -> None:
     assert empty_store.select(query).rows == []
+
+
+def test_a_time_limit_that_lands_while_the_guard_reads_stays_a_time_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command's SIGALRM raises its QueryTimeout in whatever the command is doing, the
+    guard's reading included: it must reach the command as a time limit (exit 3), not as
+    "the query could not be read" (exit 2, the user's fault)."""
+    from dutygraph.errors import QueryTimeout
+    from dutygraph.sparql import guard
+
+    def alarm(_text: str) -> object:
+        raise QueryTimeout("the command ran past its time limit")
+
+    monkeypatch.setattr(guard.sparql_parser, "parseQuery", alarm)
+    with pytest.raises(QueryTimeout, match="time limit"):
+        check_query("ASK { ?s ?p 'a time limit lands here' }")

@@ -52,7 +52,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Variable
 
-from ..errors import InputError
+from ..errors import DutygraphError, InputError
 from .limits import MAX_DEPTH, MAX_NESTING, MAX_PARSE_SECONDS, MAX_QUERY_CHARS
 
 T = TypeVar("T")
@@ -261,8 +261,8 @@ def _parse(text: str, parameter: str) -> tuple[ParseResults, Query]:
             raise InputError(READ_ONLY_MESSAGE, parameter=parameter) from None
         raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: "
                          f"{exc.msg}", line=exc.lineno, parameter=parameter) from None
-    except InputError:
-        raise
+    except DutygraphError:  # the guard's own refusal, or the caller's time limit (a CLI
+        raise  # command's SIGALRM lands in whatever it is doing): never "unreadable"
     except Exception as exc:  # the algebra's own refusals (scope, grouping...)
         raise InputError(f"the query could not be read: {exc}", parameter=parameter) from None
 
