@@ -15,6 +15,7 @@ write them without holding them all: parse errors surface as InputError naming f
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,12 +100,14 @@ def parse_triples(path: Path, fmt: str | None = None,
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
     with fh:
-        for n, triple in enumerate(triples(fh, rdf_format, str(path)), 1):
-            yield triple
-            if on_read and n % _REPORT_EVERY == 0:
-                on_read(fh.tell())
-        if on_read:
+        parsed = triples(fh, rdf_format, str(path))
+        if on_read is None:
+            yield from parsed
+            return
+        while chunk := list(itertools.islice(parsed, _REPORT_EVERY)):
+            yield from chunk
             on_read(fh.tell())
+        on_read(fh.tell())
 
 
 # --- splitting extra files by authority ---------------------------------------------------
