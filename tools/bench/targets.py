@@ -312,7 +312,7 @@ def fastest_row(results: dict[str, Any], n: str | None) -> Row:
                 continue  # optional, and not even reported as missing: nothing to say
             if isinstance(entry, dict) and entry.get("error") and not entry.get("all"):
                 why_o = str(entry["error"])  # e.g. not installed
-            elif not entry:
+            elif not (entry or {}).get("all"):  # the stage ended before its run on all
                 why_o = stage_error(results, n, "validation: pyshacl") or why_o
             parts.append(f"{key}: {why_o[:80]}")
     measured = "; ".join(parts)
