@@ -82,10 +82,13 @@ SERVER_STOPPED = ("has been cancelled", "timeout", "timed out", "time limit")
 # enumerates that list; any other server gets the scan, which every SPARQL 1.1 server answers.
 GRAPHS_SCANNED = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                   f'FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) }}')
-GRAPHS_LISTED = ("SELECT ?g WHERE { GRAPH ?g { } "
-                 f'FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}")) '
-                 "FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+# (Every non-empty graph, dutygraph's or not: when all are dutygraph's, the union of all is
+# the dataset a query without FROM reads, and Oxigraph's server is asked for it by its
+# `union-default-graph` parameter instead of by naming each graph: at 153 councils a query
+# over the whole store took 6.6 s with the 323 graphs named, 24 ms as the union.)
+GRAPHS_LISTED = "SELECT ?g WHERE { GRAPH ?g { } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 GRAPHS_LISTED_BY = ("oxigraph",)
+UNION_PARAMETER = "union-default-graph"
 
 
 def stopped_by_server(text: str) -> bool:
@@ -231,6 +234,9 @@ class RemoteStore(Store):
                              parameter="DUTYGRAPH_STORE_DATASET")
         self.dataset_mode = mode
         self._graphs_cache: tuple[float, list[URIRef]] | None = None
+        # Whether every non-empty graph on the server is dutygraph's (learnt with the list of
+        # graphs, on the servers in GRAPHS_LISTED_BY), so their union is the store's dataset.
+        self._union_is_ours = False
         self._lock = threading.Lock()
         self._opener = self._build_opener()
         self._session: requests.Session | None = None
@@ -309,7 +315,11 @@ class RemoteStore(Store):
             for name in named:
                 wrapper.addParameter("named-graph-uri", name)
         elif dataset and self.dataset_mode == "explicit":
-            for graph in self.graph_names():
+            names = self.graph_names()
+            if self._union_is_ours:  # the same dataset, asked for in one parameter
+                wrapper.addParameter(UNION_PARAMETER, "")
+                return wrapper
+            for graph in names:
                 wrapper.addParameter("default-graph-uri", str(graph))
                 wrapper.addParameter("named-graph-uri", str(graph))
         return wrapper
@@ -435,8 +445,11 @@ class RemoteStore(Store):
         cached = self._graphs_cache
         if cached and now - cached[0] < GRAPH_LIST_TTL:
             return list(cached[1])
-        query = GRAPHS_LISTED if self._lists_graphs() else GRAPHS_SCANNED
-        names = sorted({URIRef(str(row["g"])) for row in self._select(query, dataset=False)})
+        listed = self._lists_graphs()
+        found = {URIRef(str(row["g"])) for row in
+                 self._select(GRAPHS_LISTED if listed else GRAPHS_SCANNED, dataset=False)}
+        names = sorted(g for g in found if str(g).startswith(GRAPH_PREFIX))
+        self._union_is_ours = listed and len(names) == len(found) > 0
         self._graphs_cache = (now, names)
         return list(names)
 
