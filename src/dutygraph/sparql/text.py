@@ -60,9 +60,45 @@ class Places:
     brace: int | None  # the `{` that opens the outer WHERE group
 
 
-@functools.lru_cache(maxsize=64)  # the templates, and the last few edited texts
+class PlacedQuery(CheckedQuery):
+    """A checked query that carries its Places, because this module wrote it.
+
+    Why: the binder edits the same few templates with new values on every request, so each
+    bound text is new; reading its head again (a pyparsing parse of the prologue and the
+    SELECT clause, ~20 ms a request under load) found only what the edit already knew. An
+    edit changes the text at known offsets, so the new Places are the old ones shifted (each
+    rule below is checked against a fresh parse for every template in tests/sparql). It
+    pickles as a plain CheckedQuery (the worker needs the text and the guard's verdict, not
+    the places); any change to the text gives a plain str, which is read again.
+    """
+
+    placed: Places
+
+    @classmethod
+    def of(cls, text: str, checked: CheckedQuery, placed: Places,
+           default_graphs: Sequence[str] | None = None,
+           named_graphs: Sequence[str] | None = None) -> PlacedQuery:
+        obj = cls(text, checked.form,
+                  checked.default_graphs if default_graphs is None else default_graphs,
+                  checked.named_graphs if named_graphs is None else named_graphs,
+                  checked.variables)
+        obj.placed = placed
+        return obj
+
+
 def places(text: str) -> Places:
-    """Where the parts of a checked query's text stand."""
+    """Where the parts of a checked query's text stand: carried by a text this module
+    edited, else read once per text (kept for the last few hundred: the templates and the
+    clients' last texts)."""
+    if isinstance(text, PlacedQuery):
+        return text.placed
+    return _read_places(text)
+
+
+@functools.lru_cache(maxsize=256)  # the templates (79 files), and the last few client texts
+def _read_places(text: str) -> Places:
+    """The parse behind places(). Keyed by the exact text, so a kept answer is the answer a
+    new parse would give: check_query is deterministic in the text, and so is _HEAD."""
     checked = check_query(text)  # a CheckedQuery is not read again
     try:
         found = _HEAD.parse_string(str(checked), parse_all=False)
@@ -95,13 +131,22 @@ def where_brace(text: str) -> int:
     return brace
 
 
+@functools.lru_cache(maxsize=2048)  # an authority's graphs and its pages' parameter rows
+def _grammar_reads(rule: ParserElement, written: str) -> None:
+    """Raise ParseBaseException unless the rule reads all of the written text. Kept per
+    (rule, text), because the same IRIs and VALUES rows come back request after request and
+    each parse is milliseconds of pyparsing; a kept success is the success a new parse gives
+    (the rule is fixed and the text is the key), and a failure is never kept (it raises)."""
+    rule.parse_string(written, parse_all=True)
+
+
 def _iri(value: str, parameter: str) -> str:
     """An absolute IRI as `<…>`, read back by the grammar's own IRI rule."""
     written = f"<{value}>"
     if not value or ":" not in value:
         raise InputError(f"'{value[:80]}' is not an absolute IRI", parameter=parameter)
     try:
-        P.IRIREF.parse_string(written, parse_all=True)
+        _grammar_reads(P.IRIREF, written)
     except ParseBaseException:
         raise InputError(f"'{value[:80]}' is not an IRI", parameter=parameter) from None
     return written
@@ -118,15 +163,34 @@ def with_dataset(text: str, default_graphs: Sequence[str], named_graphs: Sequenc
     clauses += [f"FROM NAMED {_iri(g, parameters[1])}" for g in named_graphs]
     block = "".join(f"\n{c}" for c in clauses)
     try:
-        _DATASET.parse_string(block, parse_all=True)
+        _grammar_reads(_DATASET, block)
     except ParseBaseException:  # each IRI was read already; a guard against future edits
         raise InputError("the dataset could not be written as FROM clauses",
                          parameter=parameters[0]) from None
-    start, end = places(checked).datasets
+    placed = places(checked)
+    start, end = placed.datasets
     body = str(checked)
     new = f"{body[:start]}{block}\n{body[end:]}" if block else body[:start] + " " + body[end:]
-    return CheckedQuery(new, checked.form, [str(g) for g in default_graphs],
-                        [str(g) for g in named_graphs], checked.variables)
+    defaults, named = [str(g) for g in default_graphs], [str(g) for g in named_graphs]
+    moved = _dataset_places(new, placed, start, end, len(block))
+    if moved is None:  # a comment between the head and WHERE: read the new head once
+        return CheckedQuery(new, checked.form, defaults, named, checked.variables)
+    return PlacedQuery.of(new, checked, moved, defaults, named)
+
+
+def _dataset_places(new: str, old: Places, start: int, end: int, written: int
+                    ) -> Places | None:
+    """The Places of the text with_dataset wrote, shifted from the old ones; None where the
+    shift is not certain to equal a new parse (then the text is read again)."""
+    delta = (written + 1 if written else 1) - (end - start)
+    where = None if old.where is None else old.where + delta
+    brace = None if old.brace is None else old.brace + delta
+    if written:  # the block begins with "\n" and ends with its last clause
+        return Places((start + 1, start + written), where, brace)
+    if where is None or new[start:where].strip():  # only white space may lie between
+        return None
+    head_end = _end_before_space(new, where)
+    return Places((head_end, head_end), where, brace)
 
 
 def with_values(text: str, block: str) -> CheckedQuery:
@@ -134,7 +198,7 @@ def with_values(text: str, block: str) -> CheckedQuery:
     by the grammar's VALUES rule first, so it can add rows of terms and nothing else."""
     checked = check_query(text)
     try:
-        _VALUES.parse_string(block, parse_all=True)
+        _grammar_reads(_VALUES, block)
     except ParseBaseException as exc:
         raise InputError(f"the parameters could not be written as VALUES: {exc}",
                          parameter="query") from None
@@ -142,8 +206,8 @@ def with_values(text: str, block: str) -> CheckedQuery:
     body = str(checked)
     new = (f"{body[:brace + 1]}\n  # parameters bound by dutygraph\n  {block}\n"
            f"{body[brace + 1:]}")
-    return CheckedQuery(new, checked.form, checked.default_graphs, checked.named_graphs,
-                        checked.variables)
+    # Nothing up to the brace moved, and the head is read no further than the brace.
+    return PlacedQuery.of(new, checked, places(checked))
 
 
 def order_keys(text: str) -> list[str] | None:
