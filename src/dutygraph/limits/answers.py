@@ -224,7 +224,8 @@ def protocol_serialised(store: LimitedStore, request: ProtocolQuery,
 class Inline:
     """The executor of work already inside a worker: calls run where they are (the worker's
     own time limit and memory cap hold them), so a LimitedStore over it keeps only the row
-    cap and the manners of a served store (e.g. the search index is not stepped around)."""
+    cap and the manners of a served store (the search index answers only where
+    _InWorker says it may)."""
 
     def __init__(self, timeout: float = 0.0) -> None:
         self.timeout = timeout
@@ -236,7 +237,26 @@ class Inline:
         return fn(*args, **kwargs)
 
 
+class _InWorker(LimitedStore):
+    """A served store as the work a worker runs whole sees it.
+
+    Its text index may answer `search` (Store.indexes_in_process) where the store's generation
+    was written with an index file: the worker's time limit, memory cap and sandbox hold the
+    index's reading as they hold a select (the sandbox already lets the worker read the store's
+    folder; the file is opened read-only and immutable), and the index gives at most
+    search.rq's LIMIT rows, so the row cap it would step around cannot be passed when that cap
+    is at least the LIMIT. Elsewhere (a remote store, the memory store, an old generation
+    without the file) search.rq runs as before: building an index in each worker would cost
+    more than the scan it saves."""
+
+    def indexes_in_process(self) -> bool:
+        from ..search.index import LIMIT
+        from ..search.stores import has_index_file
+
+        return self.max_rows >= LIMIT and has_index_file(self.inner)
+
+
 def inside_worker(store: Store, max_rows: int) -> LimitedStore:
     """The store as a served reader sees it (read-only, row cap), for work that a worker
     runs whole (a named query's several calls and the writing of its rows)."""
-    return LimitedStore(store, Inline(), max_rows=max_rows)
+    return _InWorker(store, Inline(), max_rows=max_rows)

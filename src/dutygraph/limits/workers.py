@@ -58,6 +58,8 @@ READ_METHODS = frozenset({"select", "ask", "construct", "graph_names", "export_g
 PRELOAD = ("rdflib", "pyoxigraph", "dutygraph.store", "dutygraph.queries",
            "dutygraph.sparql.results", "dutygraph.limits.answers",
            "dutygraph.validation", "dutygraph.validation.audit",
+           # the text index a worker answers `search` from (sqlite3 and its reader)
+           "dutygraph.search",
            # an uploaded workbook: openpyxl reads /etc/mime.types when imported, which the
            # sandbox would refuse
            "openpyxl", "dutygraph.workbook.api")

@@ -13,12 +13,17 @@ Virtuoso's bif:contains needs a free-text index the server's administrator must 
 would differ from every other store kind's, which the parity tests forbid. A remote store's
 index is built here from a copy of its graphs, as before; run_query asks the server itself
 (search.rq) unless the store says an index in this process may answer (indexes_in_process).
+
+A query worker's store (limits.answers.inside_worker: the served store behind its row cap) says
+so where the store it wraps has an index file: the worker answers from the generation's file,
+read-only, under the worker's own limits, not by search.rq's scan of every label.
 """
 
 from __future__ import annotations
 
 from ..store import EmbeddedStore, Store, in_memory_copy
 from ..store.per_version import PerVersion
+from ..store.search_file import FILE
 from ..store.search_records import read_records
 from .generation import open_index
 from .index import TextIndex
@@ -35,7 +40,28 @@ def _build(store: Store) -> TextIndex:
     return TextIndex.in_memory(read_records(behind))
 
 
+def bare(store: Store) -> Store:
+    """The store a LimitedStore wraps (the index reads the data itself: its file, or its
+    Oxigraph store), else the store."""
+    from ..limits.store import LimitedStore  # (limits imports this package's users)
+
+    while isinstance(store, LimitedStore):
+        store = store.inner
+    return store
+
+
+def has_index_file(store: Store) -> bool:
+    """Whether the store's current generation was written with an index file (a stat, not an
+    open: asked before every search a worker answers)."""
+    store = bare(store)
+    if not isinstance(store, EmbeddedStore):
+        return False
+    folder = store.generation_path()
+    return folder is not None and (folder / FILE).is_file()
+
+
 def _index(store: Store) -> TextIndex:
+    store = bare(store)
     if isinstance(store, EmbeddedStore):
         folder = store.generation_path()
         if folder is not None:
