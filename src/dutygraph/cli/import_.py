@@ -11,9 +11,6 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..workbook.api import import_book, template_examples
-from ..workbook.read import read_path
-from ..workbook.vocab import read_vocabulary
 from .common import add_store_options, store_from
 
 
@@ -28,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the workbook reader pulls in openpyxl, which other commands need not
+    # load at start-up (see cli/template.py).
+    from ..workbook.api import import_book, template_examples
+    from ..workbook.read import read_path
+    from ..workbook.vocab import read_vocabulary
+
     if args.authority is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}",
                                                        args.authority):
         raise InputError(f"--authority {args.authority!r}: expected a slug such as 'bromley'",

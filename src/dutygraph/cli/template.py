@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from ..workbook.template import EXAMPLE_SLUG, example_rows
-from ..workbook.vocab import read_vocabulary
-from ..workbook.write import write_csv, xlsx_bytes
 from .common import add_store_options, store_from
 
 
@@ -24,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the workbook writer pulls in openpyxl (~0.2 s), which
+    # every other command (build, query, ...) would otherwise pay for at start-up.
+    from ..workbook.template import EXAMPLE_SLUG, example_rows
+    from ..workbook.vocab import read_vocabulary
+    from ..workbook.write import write_csv, xlsx_bytes
+
     with store_from(args, read_only=True) as store:
         vocab = read_vocabulary(store)
     if not vocab["role"].labels:
