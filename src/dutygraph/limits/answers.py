@@ -32,6 +32,7 @@ from ..sparql import CheckedQuery, check_query
 from ..sparql.results import RESULT_NAMES, Serialised, write_ask, write_graph, write_select
 from ..sparql.text import with_dataset
 from ..store import Store
+from ..store.search_file import ROWS as SEARCH_ROWS
 from . import reading
 from .store import LimitedStore
 
@@ -250,10 +251,7 @@ class _InWorker(LimitedStore):
     more than the scan it saves."""
 
     def indexes_in_process(self) -> bool:
-        from ..search.index import LIMIT
-        from ..search.stores import has_index_file
-
-        return self.max_rows >= LIMIT and has_index_file(self.inner)
+        return self.max_rows >= SEARCH_ROWS and self.inner.search_index_file() is not None
 
 
 def inside_worker(store: Store, max_rows: int) -> LimitedStore:

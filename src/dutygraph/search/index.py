@@ -31,13 +31,13 @@ from rdflib.term import Node
 
 from ..store import SelectResult
 from ..store.search_file import COLUMNS as _COLUMNS
+from ..store.search_file import ROWS, fill
 from ..store.search_file import WORD as _WORD
-from ..store.search_file import fill
 from ..store.search_records import Record
 
 # search.rq's columns, in its order.
 VARIABLES = ["item", "itemLabel", "kind", "kindLabel", "score", "matched"]
-LIMIT = 100  # search.rq's LIMIT
+LIMIT = ROWS  # search.rq's LIMIT (named in the store layer, which the limits read too)
 
 
 def _record(row: Sequence[object]) -> Record:

@@ -21,9 +21,8 @@ read-only, under the worker's own limits, not by search.rq's scan of every label
 
 from __future__ import annotations
 
-from ..store import EmbeddedStore, Store, in_memory_copy
+from ..store import Store, in_memory_copy
 from ..store.per_version import PerVersion
-from ..store.search_file import FILE
 from ..store.search_records import read_records
 from .generation import open_index
 from .index import TextIndex
@@ -53,21 +52,16 @@ def bare(store: Store) -> Store:
 def has_index_file(store: Store) -> bool:
     """Whether the store's current generation was written with an index file (a stat, not an
     open: asked before every search a worker answers)."""
-    store = bare(store)
-    if not isinstance(store, EmbeddedStore):
-        return False
-    folder = store.generation_path()
-    return folder is not None and (folder / FILE).is_file()
+    return bare(store).search_index_file() is not None
 
 
 def _index(store: Store) -> TextIndex:
     store = bare(store)
-    if isinstance(store, EmbeddedStore):
-        folder = store.generation_path()
-        if folder is not None:
-            written = open_index(folder)
-            if written is not None:
-                return written
+    path = store.search_index_file()
+    if path is not None:
+        written = open_index(path.parent)
+        if written is not None:
+            return written
     return _build(store)
 
 

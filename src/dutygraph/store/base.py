@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from rdflib import Graph, URIRef
@@ -140,6 +141,11 @@ class Store(ABC):
             return list(behind.quads_for_pattern(None, None, None, target))
         return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
                 for s, p, o in self.export_graph(name)]
+
+    def search_index_file(self) -> Path | None:
+        """The text index file this store's current data was written with (dutygraph.search
+        reads it read-only), or None: only an on-disk embedded store writes one."""
+        return None
 
     def indexes_in_process(self) -> bool:
         """Whether a question may be answered from an index dutygraph builds over this

@@ -61,7 +61,7 @@ from .generations import (
     LOCK,
     POINTER,
     current_generation,
-    fsync_dir,
+    fsync_path,
     is_generation,
     publish,
     read_pointer,
@@ -71,6 +71,7 @@ from .generations import (
     writer_lock,
 )
 from .hot import HotGraphs
+from .search_file import FILE as INDEX_FILE
 from .search_file import write_index
 
 # The base a query's relative IRIs resolve against when it has no BASE of its own (SPARQL 1.1
@@ -257,6 +258,11 @@ class EmbeddedStore(Store):
     def folder(self) -> str | None:
         return self.location if self.generation_path() is not None else None
 
+    def search_index_file(self) -> Path | None:
+        folder = self.generation_path()
+        path = folder / INDEX_FILE if folder is not None else None
+        return path if path is not None and path.is_file() else None  # a stat, not an open
+
     def generation_path(self) -> Path | None:
         """The folder of the current generation: a plain Oxigraph database, which
         `oxigraph serve-read-only --location` can serve as it is."""
@@ -415,7 +421,7 @@ class EmbeddedStore(Store):
                                          f"{sorted(stray)}")
                 final = root / building.name[: -len(BUILDING)]
                 os.rename(building, final)
-                fsync_dir(root)
+                fsync_path(root)
                 step("renamed")
             except BaseException as exc:
                 shutil.rmtree(building, ignore_errors=True)

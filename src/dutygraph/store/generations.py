@@ -144,8 +144,10 @@ def current_generation(root: Path) -> str | None:
     return pointer.current
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """Flush a file's data, or a folder's entries (a rename is durable only once its folder
+    is synced)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -169,7 +171,7 @@ def publish(root: Path, current: str, previous: str | None) -> None:
         raise StoreError(f"cannot write the store's record {root / POINTER}: {exc}; the "
                          "current generation is unchanged") from exc
     step("record-replaced")
-    fsync_dir(root)
+    fsync_path(root)
 
 
 @contextlib.contextmanager

@@ -38,13 +38,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .generations import BUILDING, fsync_path
 from .search_records import Record, read_records
 
 FILE = "dutygraph-search.sqlite"
+ROWS = 100  # the most rows a search answers: queries/search.rq's LIMIT
 # Bumped whenever the tables change: a reader does not use a file of another format (the index
 # is built in memory instead), so a store written by another version keeps answering.
 FORMAT = "1"
-BUILDING = ".building"  # (generations.BUILDING, not imported: this module stands alone)
 WORD = re.compile(r"\w+", re.UNICODE)
 COLUMNS = "item, kind, is_definition, value, item_label, kind_label"
 
@@ -85,14 +86,6 @@ def generation_name(folder: Path) -> str:
     return folder.name.removesuffix(BUILDING)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_index(store: ox.Store, folder: Path) -> Path:
     """Write the index of the store's data into the generation folder it is being written in.
 
@@ -116,7 +109,7 @@ def write_index(store: ox.Store, folder: Path) -> Path:
         # An OSError, as the disk's other failures are: the writer then reports it (exit 3)
         # and keeps the current generation, instead of a traceback (e.g. the disk is full).
         raise OSError(f"cannot write the text index {tmp}: {exc}") from exc
-    _fsync(tmp)
+    fsync_path(tmp)
     os.replace(tmp, path)
-    _fsync(folder)
+    fsync_path(folder)
     return path
