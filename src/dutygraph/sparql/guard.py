@@ -416,7 +416,10 @@ def _star_columns(select: CompValue) -> list[str]:
 
 
 _ALGEBRA: OrderedDict[str, Query] = OrderedDict()
-_ALGEBRA_KEPT = 16  # parsed forms are large: a few, for the memory store's next query
+# Parsed forms, for the memory store (rdflib), which evaluates the algebra: one named question
+# sends several texts (label look-ups, cited graphs, the question), and parsing one costs rdflib
+# more than evaluating it, so a whole catalogue's worth is kept, least recently used out.
+_ALGEBRA_KEPT = 256
 _KEPT_CHARS = 20_000  # texts longer than this are neither kept parsed nor kept checked
 _ALGEBRA_LOCK = threading.Lock()
 
@@ -427,6 +430,8 @@ def algebra_of(query: str) -> Query:
     checked = check_query(query)
     with _ALGEBRA_LOCK:
         found = _ALGEBRA.get(str(checked))
+        if found is not None:
+            _ALGEBRA.move_to_end(str(checked))
     if found is not None:
         return found
     _parsed, algebra = _parse(str(checked), "query")

@@ -10,7 +10,6 @@ half-written one.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.evaluate import evalPart
 from rdflib.plugins.sparql.processor import SPARQLResult
-from rdflib.plugins.sparql.sparql import Query, QueryContext
+from rdflib.plugins.sparql.sparql import QueryContext
 
 from ..datasets import Progress
 from ..errors import InputError, StoreError
@@ -38,36 +37,6 @@ _DEFAULT_GRAPH = "urn:x-rdflib:default"
 _VIEWS_KEPT = 32
 
 _View = tuple[Dataset, Graph]
-
-# rdflib's prepared (parsed and translated) queries, by the checked text. Why: parsing and
-# translating a named query costs rdflib more than evaluating many of them, and one named
-# question sends several texts (the label look-ups, the graphs it cites, the question), more
-# than the guard keeps parsed (sparql.guard keeps 16 for every caller); so a question asked
-# again was parsed again. An algebra is only read by the evaluator, so one serves every
-# snapshot and thread.
-_PREPARED_KEPT = 256
-_PREPARED_MAX_CHARS = 20_000  # longer texts (a user's own large query) are not kept
-_PREPARED: OrderedDict[str, Query] = OrderedDict()
-_PREPARED_LOCK = threading.Lock()
-
-
-def prepared(text: str) -> Query:
-    """The algebra of a checked query's text, parsed once (by the guard's parser, under its
-    limits) and kept for the last _PREPARED_KEPT texts."""
-    with _PREPARED_LOCK:
-        found = _PREPARED.get(text)
-        if found is not None:
-            _PREPARED.move_to_end(text)
-            return found
-    algebra = algebra_of(text)
-    if len(text) > _PREPARED_MAX_CHARS:
-        return algebra
-    with _PREPARED_LOCK:
-        _PREPARED[text] = algebra
-        while len(_PREPARED) > _PREPARED_KEPT:
-            _PREPARED.popitem(last=False)
-    return algebra
-
 
 class MemoryStore(Store):
     kind = "memory"
@@ -96,7 +65,7 @@ class MemoryStore(Store):
 
     def _query(self, query: str):  # type: ignore[no-untyped-def]
         checked = check_query(query)
-        algebra = prepared(checked)
+        algebra = algebra_of(checked)
         try:
             return checked.form, SPARQLResult(evalPart(self._context(checked, algebra),
                                                        algebra.algebra))
